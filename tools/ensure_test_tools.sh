@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Makes sure the system tools the tests drive are present: Chromium (browser tests),
+# ImageMagick (exported command lines) and npm (axe-core). Installs them with apt-get
+# when it can; otherwise says how. Under CI=true a missing tool is an error.
+set -euo pipefail
+
+missing=()
+command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v convert >/dev/null 2>&1 || command -v magick >/dev/null 2>&1 || missing+=(imagemagick)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+  echo "Installing ${missing[*]} with apt-get..."
+  apt-get update -q >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+  exit 0
+fi
+
+echo "Missing for the tests: ${missing[*]}." >&2
+echo "On Debian or Ubuntu: sudo apt-get install -y ${missing[*]}" >&2
+if [ "${CI:-}" = "true" ]; then
+  exit 1
+fi
+echo "Carrying on: tests that need them will be skipped." >&2

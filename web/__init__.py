@@ -1,0 +1,1 @@
+"""The web layer: query-string state, routes and error pages. Thin: parse → engine → render."""

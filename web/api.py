@@ -1,0 +1,112 @@
+"""The JSON and PNG API: ``/api/*``. Each route parses, asks the engine, and renders."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from flask import Blueprint, Response, current_app, jsonify, request, url_for
+
+from kernels import limits, samples
+from kernels.engine import output_shape
+from kernels.errors import InputError
+from kernels.images import decode_upload
+from kernels.presets import preset_to_json
+from web.compute import Services, etag_for
+from web.state import State, parse_int, parse_state
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+IMAGE_CACHE_CONTROL = "public, max-age=3600"
+
+
+def services() -> Services:
+    return current_app.extensions["image_kernels"]
+
+
+def request_state(extra: tuple[str, ...] = ()) -> State:
+    """The state in this request's query string (first value of each parameter)."""
+    state = parse_state(request.args.to_dict(flat=True), services().presets, extra)
+    services().rgb_image(state.image)  # refuse an unknown image before anything else
+    return state
+
+
+def png_response(body_etag: str, make_body) -> Response:
+    """A cacheable PNG; a matching If-None-Match is answered with 304 without computing anything."""
+    if body_etag in request.if_none_match:
+        response = Response(status=304)
+    else:
+        response = Response(make_body(), mimetype="image/png")
+    response.set_etag(body_etag)
+    response.headers["Cache-Control"] = IMAGE_CACHE_CONTROL
+    return response
+
+
+@bp.get("/samples")
+def list_samples() -> Response:
+    return jsonify([asdict(sample) for sample in samples.list_samples()])
+
+
+@bp.get("/presets")
+def list_presets() -> Response:
+    return jsonify([preset_to_json(p) for p in services().presets.values()])
+
+
+@bp.post("/images")
+def upload_image() -> tuple[Response, int, dict[str, str]]:
+    upload = request.files.get("file")
+    if upload is None:
+        raise InputError("file", "send the image as a multipart/form-data field named 'file'")
+    data = upload.read(limits.MAX_UPLOAD_BYTES + 1)
+    image_id, pixels = services().store.put(data)
+    location = url_for("api.input_png", image=image_id)
+    body = {"id": image_id, "width": int(pixels.shape[1]), "height": int(pixels.shape[0])}
+    return jsonify(body), 201, {"Location": location}
+
+
+@bp.get("/input.png")
+def input_png() -> Response:
+    state = request_state()
+    return png_response(etag_for("input", state.image, state.color), lambda: services().input_png(state))
+
+
+@bp.get("/output.png")
+def output_png() -> Response:
+    state = request_state()
+    return png_response(etag_for("output", state.cache_key()), lambda: services().output_png(state))
+
+
+@bp.get("/convolve")
+def convolve() -> Response:
+    state = request_state()
+    image = services().engine_input(state)
+    height, width = output_shape(image.shape[:2], state.kernel.shape, state.options)
+    channels = 1 if image.ndim == 2 else image.shape[2]
+    if height * width * channels > limits.MAX_RAW_VALUES:
+        raise InputError(
+            "image",
+            f"/api/convolve returns at most {limits.MAX_RAW_VALUES:,} values; this output has "
+            f"{width}×{height}×{channels} = {height * width * channels:,} (use /api/output.png, a stride, "
+            "or a smaller image)",
+            kind="too_large",
+        )
+    result = services().result(state)
+    return jsonify(
+        {
+            "width": width,
+            "height": height,
+            "channels": channels,
+            "raw": result.raw.tolist(),
+            "method": result.method,
+        }
+    )
+
+
+@bp.get("/explain")
+def explain() -> Response:
+    state = request_state(extra=("x", "y"))
+    x = parse_int(request.args, "x", 0, limits.MAX_IMAGE_SIDE - 1)
+    y = parse_int(request.args, "y", 0, limits.MAX_IMAGE_SIDE - 1)
+    for name, value in (("x", x), ("y", y)):
+        if value is None:
+            raise InputError(name, "is required: the output pixel's column (x) and row (y), 0-based")
+    return jsonify(services().explain(state, x, y))

@@ -1,0 +1,109 @@
+"""Turns a parsed :class:`State` into engine inputs, results and encoded images, with small caches.
+
+Hovering over pixels asks for many explanations of the same output, so the
+filtered result of the last few states is kept in memory; so are the decoded
+engine inputs of the last few images.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from kernels import samples
+from kernels.display import render
+from kernels.engine import FilterResult, filter_image
+from kernels.explain import explain
+from kernels.images import encode_png, to_engine_input
+from kernels.presets import Preset, load_presets
+from kernels.store import ImageStore
+from web.state import State
+
+RENDER_VERSION = "1"
+"""Bumped whenever the same state could render differently, so cached PNGs are not reused."""
+
+
+class LRU:
+    """A small thread-safe least-recently-used cache of computed values."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_or_make(self, key: Hashable, make: Callable[[], Any]) -> Any:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        value = make()
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return value
+
+
+@dataclass
+class Services:
+    """What the routes share: the preset library, the upload store and the caches."""
+
+    presets: dict[str, Preset]
+    store: ImageStore
+    inputs: LRU = field(default_factory=lambda: LRU(16))
+    results: LRU = field(default_factory=lambda: LRU(8))
+    pngs: LRU = field(default_factory=lambda: LRU(32))
+
+    @classmethod
+    def create(cls, presets_path: str | None, upload_folder: Path, upload_max: int) -> Services:
+        return cls(presets=load_presets(presets_path), store=ImageStore(upload_folder, upload_max))
+
+    def rgb_image(self, name: str) -> np.ndarray:
+        """The named sample or upload as uint8 RGB, (H, W, 3)."""
+        if name in self.store:
+            return self.store.get(name)
+        return samples.load_sample(name)
+
+    def engine_input(self, state: State) -> np.ndarray:
+        """The float image the engine reads: luma (H, W) for grey, (H, W, 3) for RGB."""
+        return self.inputs.get_or_make(
+            (state.image, state.color), lambda: to_engine_input(self.rgb_image(state.image), state.color)
+        )
+
+    def result(self, state: State) -> FilterResult:
+        return self.results.get_or_make(
+            state.cache_key(), lambda: filter_image(self.engine_input(state), state.kernel, state.options)
+        )
+
+    def output_png(self, state: State) -> bytes:
+        def make() -> bytes:
+            return encode_png(render(self.result(state).raw, state.display))
+
+        return self.pngs.get_or_make(("out", *state.cache_key()), make)
+
+    def input_png(self, state: State) -> bytes:
+        def make() -> bytes:
+            pixels = np.clip(np.rint(self.engine_input(state)), 0, 255).astype(np.uint8)
+            return encode_png(pixels)
+
+        return self.pngs.get_or_make(("in", state.image, state.color), make)
+
+    def explain(self, state: State, x: int, y: int) -> dict:
+        names = ["gray"] if state.color == "gray" else ["R", "G", "B"]
+        return explain(
+            self.engine_input(state), state.kernel, state.options, state.display, x, y,
+            result=self.result(state), channel_names=names,
+        )
+
+
+def etag_for(*parts: Hashable) -> str:
+    """A strong validator for a response computed from ``parts`` (resolved values, not their spelling)."""
+    digest = hashlib.sha256(repr((RENDER_VERSION, *parts)).encode()).hexdigest()
+    return digest[:32]

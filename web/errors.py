@@ -1,0 +1,43 @@
+"""Every refusal becomes a clear 4xx: JSON ``{"error", "field"}`` under /api, a page elsewhere."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+
+from kernels import limits
+from kernels.errors import InputError
+
+STATUS_BY_KIND = {"invalid": 400, "too_large": 413, "unsupported": 415}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def error_response(message: str, field: str | None, status: int) -> Response | tuple[str, int]:
+    if wants_json():
+        response = jsonify({"error": message, "field": field})
+        response.status_code = status
+        return response
+    return render_template("error.html", message=message, field=field, status=status), status
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(InputError)
+    def input_error(err: InputError):
+        return error_response(err.message, err.field, STATUS_BY_KIND.get(err.kind, 400))
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def too_large(err: RequestEntityTooLarge):
+        mb = limits.MAX_UPLOAD_BYTES // (1024 * 1024)
+        return error_response(f"file: uploads are limited to {mb} MB", "file", 413)
+
+    @app.errorhandler(HTTPException)
+    def http_error(err: HTTPException):
+        return error_response(f"{err.name}: {err.description}", None, err.code or 500)
+
+    @app.errorhandler(Exception)
+    def unexpected(err: Exception):
+        app.logger.exception("unhandled error on %s", request.path)
+        return error_response("the server could not finish this request", None, 500)

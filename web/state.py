@@ -1,0 +1,232 @@
+"""The query-string state shared by every route: parse it, check it, write it back.
+
+The HTTP contract is stable (permalinks and course pages depend on it), so the
+parameter names, their syntax and their defaults live in this one module.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from kernels import limits
+from kernels.errors import InputError
+from kernels.kernel_text import format_kernel, format_number, parse_kernel, parse_number
+from kernels.options import COLORS, DISPLAYS, EDGE_MODES, OPS, Options
+from kernels.presets import Preset
+
+DEFAULT_IMAGE = "astronaut"
+DEFAULT_KERNEL = "sharpen"
+DEFAULT_COLOR = "gray"
+DEFAULT_DISPLAY = "clamp"
+
+STATE_PARAMS: tuple[str, ...] = (
+    "image", "kernel", "origin", "op", "edge", "cval", "normalize", "divisor", "offset",
+    "stride", "dilation", "repeat", "color", "display",
+)
+_CELL_NAME = re.compile(r"^k-(\d{1,2})-(\d{1,2})$")
+_TRUE = {"1", "true", "on", "yes"}
+_FALSE = {"0", "false", "off", "no"}
+
+
+@dataclass(frozen=True)
+class State:
+    """Everything that decides an output image, as parsed from a query string.
+
+    ``kernel`` holds the weights as written (before normalise or flip);
+    ``preset`` is the preset's name when the kernel came from one.
+    """
+
+    image: str = DEFAULT_IMAGE
+    kernel: np.ndarray = field(default_factory=lambda: np.zeros((1, 1)))
+    preset: str | None = None
+    options: Options = Options()
+    color: str = DEFAULT_COLOR
+    display: str = DEFAULT_DISPLAY
+
+    @property
+    def kernel_text(self) -> str:
+        """The kernel as the ``kernel`` parameter spells it: the preset name or its rows."""
+        return self.preset if self.preset is not None else format_kernel(self.kernel)
+
+    def to_query(self) -> dict[str, str]:
+        """The parameters that restore this state; image and kernel always, the rest when not default."""
+        o, d = self.options, Options()
+        query = {"image": self.image, "kernel": self.kernel_text}
+        if o.origin is not None:
+            query["origin"] = f"{o.origin[0]},{o.origin[1]}"
+        for name in ("op", "edge"):
+            if getattr(o, name) != getattr(d, name):
+                query[name] = getattr(o, name)
+        for name in ("cval", "divisor", "offset"):
+            if getattr(o, name) != getattr(d, name):
+                query[name] = format_number(getattr(o, name))
+        if o.normalize:
+            query["normalize"] = "1"
+        for name in ("stride", "dilation"):
+            pair = getattr(o, name)
+            if pair != getattr(d, name):
+                query[name] = str(pair[0]) if pair[0] == pair[1] else f"{pair[0]},{pair[1]}"
+        if o.repeat != d.repeat:
+            query["repeat"] = str(o.repeat)
+        if self.color != DEFAULT_COLOR:
+            query["color"] = self.color
+        if self.display != DEFAULT_DISPLAY:
+            query["display"] = self.display
+        return query
+
+    def cache_key(self) -> tuple:
+        """A hashable key that changes whenever the output could change (resolved weights, not names)."""
+        k = np.ascontiguousarray(self.kernel, dtype=np.float64)
+        return (self.image, k.shape, k.tobytes(), self.options, self.color, self.display)
+
+    def with_kernel(self, kernel: np.ndarray, preset: str | None = None) -> State:
+        return replace(self, kernel=kernel, preset=preset)
+
+
+def parse_state(args: Mapping[str, str], presets: Mapping[str, Preset], extra: Iterable[str] = ()) -> State:
+    """Build a :class:`State` from query parameters, refusing anything unknown or out of range.
+
+    ``extra`` names further parameters the calling route reads itself (``x``,
+    ``y``, ``view``...). Empty values count as absent, which is what a plain
+    HTML form sends for an untouched field. Kernel grid cells named
+    ``k-ROW-COL`` (0-based) may stand in for ``kernel``.
+    """
+    allowed = set(STATE_PARAMS) | set(extra)
+    cells: dict[tuple[int, int], str] = {}
+    values: dict[str, str] = {}
+    for name, value in args.items():
+        match = _CELL_NAME.match(name)
+        if match:
+            cells[(int(match[1]), int(match[2]))] = value
+        elif name not in allowed:
+            raise InputError(name, f"is not a known parameter; known ones are {', '.join(sorted(allowed))}", value)
+        elif value.strip() != "":
+            values[name] = value.strip()
+
+    if cells:
+        kernel, preset = _kernel_from_cells(cells), None
+    else:
+        kernel, preset = _parse_kernel_param(values.get("kernel", DEFAULT_KERNEL), presets)
+
+    options = Options(
+        op=_choice(values, "op", OPS, Options.op),
+        edge=_choice(values, "edge", EDGE_MODES, Options.edge),
+        cval=_number(values, "cval", Options.cval),
+        normalize=_flag(values, "normalize"),
+        divisor=_divisor(values),
+        offset=_number(values, "offset", Options.offset),
+        stride=_pair(values, "stride", limits.MAX_STRIDE),
+        dilation=_pair(values, "dilation", limits.MAX_DILATION),
+        repeat=_integer(values, "repeat", 1, limits.MAX_REPEAT, Options.repeat),
+        origin=_origin(values, kernel.shape),
+    )
+    image = values.get("image", DEFAULT_IMAGE)
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", image):
+        raise InputError("image", "must be a sample name or an upload id (letters, digits, - and _)", image)
+    return State(
+        image=image,
+        kernel=kernel,
+        preset=preset,
+        options=options,
+        color=_choice(values, "color", COLORS, DEFAULT_COLOR),
+        display=_choice(values, "display", DISPLAYS, DEFAULT_DISPLAY),
+    )
+
+
+def parse_int(args: Mapping[str, str], name: str, low: int, high: int, default: int | None = None) -> int | None:
+    """An integer parameter in ``low…high``; ``default`` when absent or empty."""
+    value = args.get(name, "").strip()
+    if value == "":
+        return default
+    return _integer({name: value}, name, low, high, default)
+
+
+def _parse_kernel_param(text: str, presets: Mapping[str, Preset]) -> tuple[np.ndarray, str | None]:
+    if text in presets:
+        return presets[text].weights, text
+    if re.fullmatch(r"[a-z][a-z0-9-]*", text):
+        raise InputError("kernel", "must be a preset name (see /api/presets) or rows like 0,-1,0;-1,5,-1;0,-1,0", text)
+    return parse_kernel(text, "kernel"), None
+
+
+def _kernel_from_cells(cells: Mapping[tuple[int, int], str]) -> np.ndarray:
+    rows = 1 + max(r for r, _ in cells)
+    cols = 1 + max(c for _, c in cells)
+    if rows > limits.MAX_KERNEL_SIDE or cols > limits.MAX_KERNEL_SIDE:
+        raise InputError("kernel", f"each side must be 1 to {limits.MAX_KERNEL_SIDE} cells", f"{rows}x{cols}")
+    kernel = np.zeros((rows, cols))
+    for r in range(rows):
+        for c in range(cols):
+            name = f"k-{r}-{c}"
+            if (r, c) not in cells:
+                raise InputError(name, "is missing: the kernel grid must fill a whole rectangle")
+            kernel[r, c] = parse_number(cells[(r, c)], name)
+    return kernel
+
+
+def _choice(values: Mapping[str, str], name: str, allowed: tuple[str, ...], default: str) -> str:
+    value = values.get(name, default)
+    if value not in allowed:
+        raise InputError(name, f"must be one of {', '.join(allowed)}", value)
+    return value
+
+
+def _number(values: Mapping[str, str], name: str, default: float) -> float:
+    return parse_number(values[name], name) if name in values else default
+
+
+def _divisor(values: Mapping[str, str]) -> float:
+    divisor = _number(values, "divisor", Options.divisor)
+    if divisor == 0:
+        raise InputError("divisor", "must not be 0 (use 1 to leave the sum as it is)", values["divisor"])
+    return divisor
+
+
+def _flag(values: Mapping[str, str], name: str) -> bool:
+    value = values.get(name, "0").lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise InputError(name, "must be 1 (on) or 0 (off)", values[name])
+
+
+def _integer(values: Mapping[str, str], name: str, low: int, high: int, default: int | None) -> int:
+    if name not in values:
+        return default  # type: ignore[return-value]
+    text = values[name]
+    if not re.fullmatch(r"[+-]?\d{1,9}", text):
+        raise InputError(name, f"must be a whole number from {low} to {high}", text)
+    value = int(text)
+    if not low <= value <= high:
+        raise InputError(name, f"must be a whole number from {low} to {high}", text)
+    return value
+
+
+def _pair(values: Mapping[str, str], name: str, high: int) -> tuple[int, int]:
+    if name not in values:
+        return (1, 1)
+    parts = values[name].split(",")
+    rule = f"must be one whole number or two ('rows,columns'), each from 1 to {high}"
+    if len(parts) not in (1, 2):
+        raise InputError(name, rule, values[name])
+    numbers = [_integer({name: p.strip()}, name, 1, high, None) for p in parts]
+    return (numbers[0], numbers[-1])
+
+
+def _origin(values: Mapping[str, str], shape: tuple[int, ...]) -> tuple[int, int] | None:
+    if "origin" not in values:
+        return None
+    text = values["origin"]
+    parts = text.split(",")
+    rule = f"must be 'row,col' inside the {shape[0]}×{shape[1]} kernel (0-based)"
+    if len(parts) != 2 or not all(re.fullmatch(r"\d{1,2}", p.strip()) for p in parts):
+        raise InputError("origin", rule, text)
+    row, col = (int(p) for p in parts)
+    if row >= shape[0] or col >= shape[1]:
+        raise InputError("origin", rule, text)
+    return (row, col)
