@@ -1,0 +1,194 @@
+"""Uploaded images kept on disk under content-hash ids, bounded, shared by every worker process.
+
+Each upload is decoded once (:func:`kernels.images.decode_upload`) and its normalised RGB pixels are
+written as ``<id>.png`` in one folder. The id is the first 32 hex digits of the SHA-256 of the
+uploaded bytes, so the same file always gets the same id and a permalink keeps working after a
+restart. Files are written to a temporary name and renamed into place, so a reader in another
+process never sees half a file. When there are more than ``max_items`` files the oldest by
+modification time (set when stored, refreshed when the same file is uploaded again) are deleted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import tempfile
+import threading
+import time
+from collections import OrderedDict
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from kernels.errors import InputError
+from kernels.images import decode_upload, encode_png
+
+ID_LENGTH = 32
+"""Hex digits in an upload id (128 bits of SHA-256)."""
+
+_ID_PATTERN = re.compile(rf"[0-9a-f]{{{ID_LENGTH}}}")
+_SUFFIX = ".png"
+_TEMP_SUFFIX = ".tmp"
+_STALE_TEMP_SECONDS = 600
+
+
+def image_id_for(data: bytes) -> str:
+    """The id an upload of exactly these bytes gets: 32 lowercase hex digits."""
+    return hashlib.sha256(data).hexdigest()[:ID_LENGTH]
+
+
+def is_image_id(text: str) -> bool:
+    """Whether ``text`` has the form of an upload id (says nothing about whether it is stored)."""
+    return isinstance(text, str) and _ID_PATTERN.fullmatch(text) is not None
+
+
+class ImageStore:
+    """Uploaded images in ``folder``, at most ``max_items`` of them, oldest evicted first.
+
+    Decoded pixels of recently used images are also kept in memory, up to ``memory_bytes`` bytes, so
+    repeated requests for the same upload do not decode its PNG again. Safe to share between threads;
+    several processes may use the same folder.
+    """
+
+    def __init__(self, folder: Path, max_items: int = 200, *, memory_bytes: int = 128 * 2**20) -> None:
+        if max_items < 1:
+            raise ValueError(f"max_items must be at least 1, got {max_items}")
+        self.folder = Path(folder)
+        self.max_items = max_items
+        self.memory_bytes = memory_bytes
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._memory: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._memory_used = 0
+        self._remove_stale_temporaries()
+
+    def put(self, data: bytes) -> tuple[str, np.ndarray]:
+        """Decode and keep an uploaded file.
+
+        Returns the id and the stored pixels (read-only uint8 RGB, (H, W, 3)). Raises :class:`InputError`
+        (field ``"file"``) when the upload is refused; nothing is stored then.
+        """
+        image_id = image_id_for(data)
+        path = self._path(image_id)
+        try:
+            os.utime(path)  # stored already: uploading it again makes it the newest
+        except FileNotFoundError:
+            pass
+        else:
+            with contextlib.suppress(InputError):  # evicted or damaged meanwhile: store it afresh
+                return image_id, self.get(image_id)
+        pixels = decode_upload(data)
+        self._write(path, encode_png(pixels, compact=True))
+        pixels.setflags(write=False)
+        self._remember(image_id, pixels)
+        self._evict(keep=image_id)
+        return image_id, pixels
+
+    def get(self, image_id: str) -> np.ndarray:
+        """The pixels of an upload: read-only uint8 RGB, (H, W, 3), values 0…255.
+
+        Raises :class:`InputError` (field ``"image"``) for a malformed id or one that is not stored
+        (never uploaded, or evicted to make room).
+        """
+        if not is_image_id(image_id):
+            raise InputError("image", f"an upload id is {ID_LENGTH} lowercase hex digits", image_id)
+        with self._lock:
+            pixels = self._memory.get(image_id)
+            if pixels is not None:
+                self._memory.move_to_end(image_id)
+                return pixels
+        path = self._path(image_id)
+        try:
+            with Image.open(path, formats=("PNG",)) as image:
+                pixels = np.array(image.convert("RGB"), dtype=np.uint8)
+        except FileNotFoundError:
+            raise InputError(
+                "image", "no uploaded image has this id (it may have been removed to make room; upload it again)",
+                image_id,
+            ) from None
+        except (OSError, SyntaxError, ValueError) as error:  # damaged on disk: drop it so it can be uploaded again
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+            raise InputError("image", "the stored copy of this upload is damaged; upload it again", image_id) from error
+        pixels.setflags(write=False)
+        self._remember(image_id, pixels)
+        return pixels
+
+    def __contains__(self, image_id: object) -> bool:
+        if not isinstance(image_id, str) or not is_image_id(image_id):
+            return False
+        with self._lock:
+            if image_id in self._memory:
+                return True
+        return self._path(image_id).exists()
+
+    def __len__(self) -> int:
+        return len(self._stored())
+
+    def ids(self) -> list[str]:
+        """Stored ids, oldest first."""
+        return [path.name.removesuffix(_SUFFIX) for _, path in self._stored()]
+
+    def _path(self, image_id: str) -> Path:
+        return self.folder / f"{image_id}{_SUFFIX}"
+
+    def _write(self, path: Path, body: bytes) -> None:
+        """Write ``body`` to ``path`` atomically: readers see the old state or the whole new file."""
+        handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".", suffix=_TEMP_SUFFIX)
+        try:
+            with os.fdopen(handle, "wb") as file:
+                file.write(body)
+            os.replace(temporary, path)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)
+            raise
+
+    def _stored(self) -> list[tuple[float, Path]]:
+        """(modification time, path) of every stored image, oldest first."""
+        found = []
+        for path in self.folder.glob(f"*{_SUFFIX}"):
+            if not is_image_id(path.name.removesuffix(_SUFFIX)):
+                continue
+            with contextlib.suppress(FileNotFoundError):  # another process may evict it meanwhile
+                found.append((path.stat().st_mtime, path))
+        found.sort()
+        return found
+
+    def _evict(self, keep: str) -> None:
+        """Delete the oldest images beyond ``max_items``, never the one named ``keep`` (just stored)."""
+        stored = [item for item in self._stored() if item[1].name != f"{keep}{_SUFFIX}"]
+        for _, path in stored[: max(0, len(stored) + 1 - self.max_items)]:
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+            self._forget(path.name.removesuffix(_SUFFIX))
+
+    def _remember(self, image_id: str, pixels: np.ndarray) -> None:
+        if pixels.nbytes > self.memory_bytes:
+            return
+        with self._lock:
+            if image_id in self._memory:
+                self._memory.move_to_end(image_id)
+                return
+            self._memory[image_id] = pixels
+            self._memory_used += pixels.nbytes
+            while self._memory_used > self.memory_bytes:
+                _, dropped = self._memory.popitem(last=False)
+                self._memory_used -= dropped.nbytes
+
+    def _forget(self, image_id: str) -> None:
+        with self._lock:
+            dropped = self._memory.pop(image_id, None)
+            if dropped is not None:
+                self._memory_used -= dropped.nbytes
+
+    def _remove_stale_temporaries(self) -> None:
+        """Delete temporary files left by a process that died while writing."""
+        cutoff = time.time() - _STALE_TEMP_SECONDS
+        for path in self.folder.glob(f".*{_TEMP_SUFFIX}"):
+            with contextlib.suppress(FileNotFoundError):
+                if path.stat().st_mtime < cutoff:
+                    path.unlink()
