@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from kernels.display import render
+from kernels.explain import explain
 
 from kernels import samples
-from kernels.display import render
 from kernels.engine import FilterResult, filter_image
-from kernels.explain import explain
 from kernels.images import encode_png, to_engine_input
 from kernels.presets import Preset, load_presets
 from kernels.store import ImageStore
@@ -30,24 +30,41 @@ RENDER_VERSION = "1"
 """Bumped whenever the same state could render differently, so cached PNGs are not reused."""
 
 
-class LRU:
-    """A small thread-safe least-recently-used cache of computed values."""
+def size_in_bytes(value: Any) -> int:
+    """What a cached value costs: arrays and bytes by their size, a FilterResult by its arrays."""
+    if isinstance(value, np.ndarray):
+        return value.nbytes
+    if isinstance(value, bytes):
+        return len(value)
+    if isinstance(value, FilterResult):
+        return value.raw.nbytes + value.last_input.nbytes
+    return 1024
 
-    def __init__(self, size: int) -> None:
+
+class LRU:
+    """A small thread-safe least-recently-used cache, bounded by entries and by bytes."""
+
+    def __init__(self, size: int, max_bytes: int = 256 * 1024 * 1024) -> None:
         self.size = size
-        self._items: OrderedDict[Hashable, Any] = OrderedDict()
+        self.max_bytes = max_bytes
+        self._items: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
+        self._bytes = 0
         self._lock = threading.Lock()
 
     def get_or_make(self, key: Hashable, make: Callable[[], Any]) -> Any:
         with self._lock:
             if key in self._items:
                 self._items.move_to_end(key)
-                return self._items[key]
+                return self._items[key][0]
         value = make()
+        cost = size_in_bytes(value)
         with self._lock:
-            self._items[key] = value
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+            if key not in self._items:
+                self._items[key] = (value, cost)
+                self._bytes += cost
+            while len(self._items) > 1 and (len(self._items) > self.size or self._bytes > self.max_bytes):
+                _, (_, old_cost) = self._items.popitem(last=False)
+                self._bytes -= old_cost
         return value
 
 
@@ -57,9 +74,9 @@ class Services:
 
     presets: dict[str, Preset]
     store: ImageStore
-    inputs: LRU = field(default_factory=lambda: LRU(16))
-    results: LRU = field(default_factory=lambda: LRU(8))
-    pngs: LRU = field(default_factory=lambda: LRU(32))
+    inputs: LRU = field(default_factory=lambda: LRU(16, 256 * 1024 * 1024))
+    results: LRU = field(default_factory=lambda: LRU(8, 512 * 1024 * 1024))
+    pngs: LRU = field(default_factory=lambda: LRU(64, 128 * 1024 * 1024))
 
     @classmethod
     def create(cls, presets_path: str | None, upload_folder: Path, upload_max: int) -> Services:

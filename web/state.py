@@ -43,7 +43,7 @@ class State:
     image: str = DEFAULT_IMAGE
     kernel: np.ndarray = field(default_factory=lambda: np.zeros((1, 1)))
     preset: str | None = None
-    options: Options = Options()
+    options: Options = field(default_factory=Options)
     color: str = DEFAULT_COLOR
     display: str = DEFAULT_DISPLAY
 
@@ -110,7 +110,7 @@ def parse_state(args: Mapping[str, str], presets: Mapping[str, Preset], extra: I
     if cells:
         kernel, preset = _kernel_from_cells(cells), None
     else:
-        kernel, preset = _parse_kernel_param(values.get("kernel", DEFAULT_KERNEL), presets)
+        kernel, preset = _parse_kernel_param(values.get("kernel", default_kernel(presets)), presets)
 
     options = Options(
         op=_choice(values, "op", OPS, Options.op),
@@ -135,6 +135,11 @@ def parse_state(args: Mapping[str, str], presets: Mapping[str, Preset], extra: I
         color=_choice(values, "color", COLORS, DEFAULT_COLOR),
         display=_choice(values, "display", DISPLAYS, DEFAULT_DISPLAY),
     )
+
+
+def default_kernel(presets: Mapping[str, Preset]) -> str:
+    """The kernel a request gets when it names none: sharpen, or an author's library's first preset."""
+    return DEFAULT_KERNEL if DEFAULT_KERNEL in presets or not presets else next(iter(presets))
 
 
 def parse_int(args: Mapping[str, str], name: str, low: int, high: int, default: int | None = None) -> int | None:
