@@ -114,7 +114,7 @@ def test_convolve_rgb_has_a_list_per_pixel(client):
 def test_convolve_refuses_huge_outputs_with_413(client):
     buffer = io.BytesIO()
     Image.new("RGB", (1100, 1000), (9, 9, 9)).save(buffer, "PNG")
-    image_id = client.post("/api/images", data={"file": (buffer, "big.png")}).get_json()["id"]
+    image_id = client.post("/api/images", data={"file": (io.BytesIO(buffer.getvalue()), "big.png")}).get_json()["id"]
     assert client.get(f"/api/convolve?image={image_id}&stride=2").status_code == 200
     response = client.get(f"/api/convolve?image={image_id}")
     assert response.status_code == 413
@@ -154,3 +154,26 @@ def test_upload_then_use_the_id(client):
 
 def test_healthz(client):
     assert client.get("/healthz").get_json() == {"status": "ok"}
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "numpy", "scipy", "opencv", "pytorch", "imagemagick", "gimp"])
+def test_export_every_format(client, fmt):
+    response = client.get(f"/api/export?image=face&kernel=sobel-left&edge=wrap&format={fmt}")
+    assert response.status_code == 200
+    assert response.data
+    assert "filename=" in response.headers["Content-Disposition"]
+
+
+def test_export_numpy_snippet_reproduces_the_raw_result(client):
+    query = "image=face&kernel=emboss&op=convolve&edge=symmetric&stride=2&repeat=2"
+    code = client.get(f"/api/export?{query}&format=numpy").get_data(as_text=True)
+    namespace = {"image": to_engine_input(load_sample("face"), "gray").astype(np.float64)}
+    exec(code, namespace)
+    raw = np.array(client.get(f"/api/convolve?{query}").get_json()["raw"])
+    np.testing.assert_allclose(namespace["result"], raw, atol=1e-3)
+
+
+def test_export_refuses_an_unknown_format(client):
+    response = client.get("/api/export?image=face&format=matlab")
+    assert response.status_code == 400
+    assert response.get_json()["field"] == "format"

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
 from kernels import limits, samples
 from kernels.engine import output_shape
 from kernels.errors import InputError
-from kernels.images import decode_upload
+from kernels.export import export
 from kernels.presets import preset_to_json
 from web.compute import Services, etag_for
 from web.state import State, parse_int, parse_state
@@ -110,3 +111,17 @@ def explain() -> Response:
         if value is None:
             raise InputError(name, "is required: the output pixel's column (x) and row (y), 0-based")
     return jsonify(services().explain(state, x, y))
+
+
+@bp.get("/export")
+def export_state() -> Response:
+    """Code or settings that reproduce this state's raw result in another tool (``format=...``)."""
+    state = request_state(extra=("format",))
+    image = services().engine_input(state)
+    exported = export(
+        request.args.get("format", ""), state.kernel, state.options, state.color, state.display, state.image,
+        query=urlencode(state.to_query()), image_shape=image.shape,
+    )
+    response = Response(exported.text, mimetype=exported.media_type)
+    response.headers["Content-Disposition"] = f'inline; filename="{exported.filename}"'
+    return response

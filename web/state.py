@@ -80,7 +80,7 @@ class State:
 
     def cache_key(self) -> tuple:
         """A hashable key that changes whenever the output could change (resolved weights, not names)."""
-        k = np.ascontiguousarray(self.kernel, dtype=np.float64)
+        k = np.ascontiguousarray(self.kernel, dtype=np.float64) + 0.0  # -0.0 and 0.0 filter alike
         return (self.image, k.shape, k.tobytes(), self.options, self.color, self.display)
 
     def with_kernel(self, kernel: np.ndarray, preset: str | None = None) -> State:
