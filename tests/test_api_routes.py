@@ -6,11 +6,11 @@ import io
 
 import numpy as np
 import pytest
-from kernels.display import render
-from kernels.explain import explain
 from PIL import Image
 
+from kernels.display import render
 from kernels.engine import filter_image
+from kernels.explain import explain
 from kernels.images import to_engine_input
 from kernels.options import Options
 from kernels.samples import load_sample
@@ -51,7 +51,8 @@ def test_input_png_in_rgb_is_the_image_itself(client):
     [
         ("kernel=sharpen", Options(), "clamp"),
         ("kernel=sobel-left&display=abs&edge=wrap", Options(edge="wrap"), "abs"),
-        ("kernel=1,2;3,4;5,6&op=convolve&edge=mirror&display=midgray", Options(op="convolve", edge="mirror"), "midgray"),
+        ("kernel=1,2;3,4;5,6&op=convolve&edge=mirror&display=midgray",
+         Options(op="convolve", edge="mirror"), "midgray"),
         ("kernel=emboss&stride=2,3&dilation=2&edge=crop&display=stretch",
          Options(stride=(2, 3), dilation=(2, 2), edge="crop"), "stretch"),
         ("kernel=1,1,1&normalize=1&divisor=1/2&offset=-10&repeat=3&edge=symmetric",

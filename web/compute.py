@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from kernels.display import render
-from kernels.explain import explain
 
 from kernels import samples
+from kernels.display import render
 from kernels.engine import FilterResult, filter_image
+from kernels.explain import explain
 from kernels.images import encode_png, to_engine_input
 from kernels.presets import Preset, load_presets
 from kernels.store import ImageStore
