@@ -15,7 +15,7 @@ from kernels import limits
 from kernels.errors import InputError
 from web.compute import Services
 from web.errors import STATUS_BY_KIND
-from web.page_context import PageContext, build_context
+from web.page_context import PageContext, build_context, plan_page
 from web.regions import changed, hashes_text, read_hashes, render_regions
 
 bp = Blueprint("pages", __name__)
@@ -35,20 +35,22 @@ def _page(context: PageContext) -> tuple[str, int]:
     return render_template(template, c=context, r=regions, region_hashes=hashes_text(regions)), context.status
 
 
+def _page_or_permalink(embed: bool):
+    """The page; a plain form submission that worked goes to its clean permalink instead."""
+    plan = plan_page(services(), _args(), embed=embed)
+    if plan.ok and plan.request.from_form:
+        return redirect(plan.page_url, code=303)
+    return _page(build_context(services(), plan))
+
+
 @bp.get("/")
 def index():
-    context = build_context(services(), _args(), embed=False)
-    if context.ok and context.request.from_form:
-        return redirect(context.page_url, code=303)
-    return _page(context)
+    return _page_or_permalink(embed=False)
 
 
 @bp.get("/embed")
 def embed():
-    context = build_context(services(), _args(), embed=True)
-    if context.ok and context.request.from_form:
-        return redirect(context.page_url, code=303)
-    return _page(context)
+    return _page_or_permalink(embed=True)
 
 
 @bp.get("/fragment")
@@ -56,26 +58,25 @@ def fragment() -> Response:
     """The swappable regions for htmx: one ``<hx-partial>`` per region, morphed into place.
 
     ``part=inspect`` or ``part=play`` (pointing at a pixel) limits the answer to that panel's region, and a
-    region whose HTML the page already shows (``X-Regions``: id:hash pairs) is left out.
-    Status 400 when something is wrong: htmx 4 swaps 4xx responses too, so the
-    messages appear while the pictures keep the last good state; the address
-    bar is only rewritten (``HX-Replace-Url``) when the new state worked. ``X-Output-Images`` names the
-    output pictures so the page can start loading them before the answer is morphed in.
+    region whose HTML the page already shows (``X-Regions``: id:hash pairs) is left out. Status 400 when
+    something is wrong: htmx 4 swaps 4xx responses too, so the messages appear while the pictures keep the
+    last good state; the address bar is only rewritten (``HX-Replace-Url``) when the new state worked.
+
+    ``X-Output-Images`` names the new output pictures, so the page fetches them while it is still reading
+    and morphing this answer.
     """
     args = _args()
-    context = build_context(services(), args, embed="view" in args, fragment=True)
-    regions = render_regions(context)
+    plan = plan_page(services(), args, embed="view" in args, fragment=True)
     shown = read_hashes(request.headers.get("X-Regions", ""))
-    body = render_template("fragment.html", changed=list(changed(regions, shown)))
-    response = Response(body, status=context.status)
-    response.headers["X-Region-Hashes"] = hashes_text(regions)
-    if context.ok:
-        response.headers["HX-Replace-Url"] = context.page_url
-        outputs = [region.output_figure.src for region in (context.inspect, context.play) if region]
-        if outputs and context.parts is None:
-            response.headers["X-Output-Images"] = " ".join(outputs)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    headers = {"Cache-Control": "no-store"}
+    if plan.ok:
+        headers["HX-Replace-Url"] = plan.page_url
+        if plan.parts is None:
+            headers["X-Output-Images"] = " ".join(plan.outputs)
+
+    regions = render_regions(build_context(services(), plan))
+    body = render_template("fragment.html", changed=list(changed(regions, shown)), hashes=hashes_text(regions))
+    return Response(body, status=plan.status, headers=headers, mimetype="text/html")
 
 
 @bp.post("/upload")
@@ -88,8 +89,8 @@ def upload():
             raise InputError("file", "choose a picture file first")
         image_id, _ = services().store.put(upload.read(limits.MAX_UPLOAD_BYTES + 1))
     except InputError as err:
-        context = build_context(services(), back, embed="view" in back, extra_errors={"file": err.message})
-        body, _ = _page(context)
+        plan = plan_page(services(), back, embed="view" in back, extra_errors={"file": err.message})
+        body, _ = _page(build_context(services(), plan))
         return body, STATUS_BY_KIND.get(err.kind, 400)
     back["image"] = image_id
     target = "pages.embed" if "view" in back else "pages.index"

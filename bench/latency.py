@@ -1,0 +1,213 @@
+"""In-browser latency of the explorable, measured in headless Chromium on loopback.
+
+    python -m bench.latency [--trials 50] [--server gunicorn|werkzeug] [--url http://host:port]
+
+Two measurements on the playground with a 512×512 RGB photo (``image=astronaut&color=rgb``):
+
+* typing: from the moment the debounce of the last keystroke fires (htmx's ``htmx:config:request``) to the
+  new output image decoded and painted (``img.decode()``, then the next animation frame has been drawn);
+* pointing: from a pointer move over the output image (the event's time stamp) to the panel showing the
+  new pixel, painted.
+
+Prints p50 and p95 of each against the targets (p95 ≤ 60 ms and ≤ 30 ms). Starts its own server on a
+free port unless ``--url`` is given: gunicorn with one worker process (so both requests of an edit share
+the worker's caches) and several threads, or Werkzeug's threaded server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+from playwright.sync_api import Page, sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE = "/?image=astronaut&color=rgb&kernel=sharpen"
+TARGETS_MS = {"typing": 60.0, "pointing": 30.0}
+CHROMIUM = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+
+# Runs in the page (through the DevTools protocol, so the page's CSP does not apply). Marks a start time,
+# then watches the output photo's src (waiting for the new picture to be decoded) or the playground panel
+# (waiting for the pixel pointed at), then for the next frame and the task after it, which runs once that
+# frame has been painted.
+INSTRUMENT = """() => {
+  const bench = window.__bench = { mode: null, start: null, end: null };
+  document.addEventListener("htmx:config:request", () => {
+    if (bench.mode === "typing") bench.start = performance.now();
+  }, true);
+  document.addEventListener("pointermove", (event) => {
+    if (bench.mode === "pointing") bench.start = event.timeStamp;
+  }, true);
+  const painted = () => requestAnimationFrame(() => setTimeout(() => {
+    bench.end = performance.now();
+    bench.resolve(bench.end - bench.start);
+  }));
+  new MutationObserver(() => {
+    if (bench.mode !== "typing") return;
+    document.getElementById("play-output-image").decode().then(painted, () => {});
+  }).observe(document.getElementById("play-output-image"), { attributes: true, attributeFilter: ["src"] });
+  new MutationObserver(() => {
+    const panel = document.getElementById("play-explain");
+    if (bench.mode === "pointing" && bench.end === null && panel.dataset.x === bench.x && panel.dataset.y === bench.y) {
+      bench.end = -1;
+      painted();
+    }
+  }).observe(document.getElementById("play-panel"), { childList: true, subtree: true, attributes: true });
+}"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def serve(kind: str, threads: int) -> Iterator[str]:
+    """Start the app on a free loopback port in a child process; yield its base URL."""
+    port = free_port()
+    uploads = tempfile.mkdtemp(prefix="latency-uploads-")
+    env = {**os.environ, "IMAGE_KERNELS_UPLOAD_FOLDER": uploads}
+    if kind == "gunicorn":
+        command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1",
+                   "--threads", str(threads), "--worker-class", "gthread", "--log-level", "warning",
+                   "app:create_app()"]
+    else:
+        code = ("from werkzeug.serving import run_simple; from app import create_app; "
+                f"run_simple('127.0.0.1', {port}, create_app(), threaded=True)")
+        command = [sys.executable, "-c", code]
+    log = Path(uploads) / "server.log"  # a file, not a pipe: an unread pipe would fill up and stall the server
+    with log.open("wb") as log_file:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log_file)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            with contextlib.suppress(OSError):
+                urllib.request.urlopen(base + "/healthz", timeout=1).read()
+                break
+            if process.poll() is not None:
+                raise RuntimeError(f"the server stopped: {log.read_text()[-2000:]}")
+            time.sleep(0.05)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        shutil.rmtree(uploads, ignore_errors=True)
+
+
+def wait_for_end(page: Page, timeout_ms: int = 10_000) -> float:
+    """Milliseconds from the marked start to the painted result. One call that waits in the page: polling
+    from here would put work on the page's main thread while it is being measured."""
+    elapsed = page.evaluate(
+        """timeout => Promise.race([window.__bench.done,
+                                    new Promise((resolve) => setTimeout(() => resolve(null), timeout))])""",
+        timeout_ms,
+    )
+    if elapsed is None:
+        raise TimeoutError("the page did not update in time")
+    return float(elapsed)
+
+
+def arm(page: Page, mode: str, x: int = -1, y: int = -1) -> None:
+    page.evaluate("""([mode, x, y]) => {
+        const bench = Object.assign(window.__bench, { mode, x, y, start: null, end: null });
+        bench.done = new Promise((resolve) => { bench.resolve = resolve; });
+    }""", [mode, str(x), str(y)])
+
+
+def measure_typing(page: Page, trials: int, warmup: int) -> list[float]:
+    """Type a new centre weight (a different one each time, so nothing is cached) and time the image."""
+    cell = page.locator("#k-1-1")
+    samples = []
+    for trial in range(warmup + trials):
+        cell.click()
+        cell.press("Control+a")
+        arm(page, "typing")
+        cell.press_sequentially(f"5.{trial + 1:03d}", delay=15)
+        elapsed = wait_for_end(page)
+        if trial >= warmup:
+            samples.append(elapsed)
+        page.wait_for_timeout(50)
+    return samples
+
+
+def measure_pointing(page: Page, trials: int, warmup: int) -> list[float]:
+    """Move the pointer to a new pixel of the output photo and time the panel."""
+    image = page.locator("#play-output-image")
+    image.scroll_into_view_if_needed()
+    box = image.bounding_box()
+    rng = random.Random(7)
+    samples = []
+    for trial in range(warmup + trials):
+        x, y = rng.randrange(512), rng.randrange(512)
+        arm(page, "pointing", x, y)
+        page.mouse.move(box["x"] + (x + 0.5) * box["width"] / 512, box["y"] + (y + 0.5) * box["height"] / 512)
+        elapsed = wait_for_end(page)
+        if trial >= warmup:
+            samples.append(elapsed)
+        page.wait_for_timeout(30)
+    return samples
+
+
+def percentile(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def report(name: str, label: str, samples: list[float]) -> bool:
+    p50, p95 = percentile(samples, 50), percentile(samples, 95)
+    target = TARGETS_MS[name]
+    verdict = "meets" if p95 <= target else "MISSES"
+    print(f"{label:<44} {p50:7.1f} ms {p95:7.1f} ms   p95 ≤ {target:.0f} ms: {verdict}"
+          f"   (mean {statistics.fmean(samples):.1f}, max {max(samples):.1f})")
+    return p95 <= target
+
+
+def run(base: str, trials: int, warmup: int) -> bool:
+    chromium = next((path for path in CHROMIUM if os.access(path, os.X_OK)), None)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(base + PAGE)
+        page.evaluate(INSTRUMENT)
+        typing = measure_typing(page, trials, warmup)
+        pointing = measure_pointing(page, trials, warmup)
+        version = browser.version
+        browser.close()
+    print(f"Image Kernels latency, headless Chromium {version}, {base}{PAGE}, {trials} trials each")
+    print(f"{'':<44} {'p50':>10} {'p95':>10}")
+    ok = report("typing", "last keystroke's debounce → new image shown", typing)
+    return report("pointing", "pointer move → updated panel shown", pointing) and ok
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--trials", type=int, default=50)
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--server", choices=("gunicorn", "werkzeug"), default="gunicorn")
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--url", help="measure a server that is already running instead of starting one")
+    args = parser.parse_args(argv)
+    if args.url:
+        ok = run(args.url.rstrip("/"), args.trials, args.warmup)
+    else:
+        with serve(args.server, args.threads) as base:
+            ok = run(base, args.trials, args.warmup)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

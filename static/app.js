@@ -1,0 +1,386 @@
+/* Image Kernels: the little script the pages need.
+   Pointer, touch and keys become pixel coordinates in the form; htmx sends the form and morphs the
+   server's answer into place. No number shown on the page is computed here. */
+(() => {
+  "use strict";
+  document.documentElement.classList.add("js");
+
+  const form = document.getElementById("controls");
+  const matrix = document.querySelector("[data-matrix]");
+  const AREAS = {
+    inspect: { x: "x", y: "y", pin: "pin", panel: "explain" },
+    play: { x: "px", y: "py", pin: "ppin", panel: "play-explain" },
+  };
+  const KEYS = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+
+  const pair = (text) => text.split(",").map(Number);
+  const clamp = (value, size) => Math.min(Math.max(value, 0), size - 1);
+  const field = (name) => (form ? form.elements.namedItem(name) : null);
+  const closest = (node, selector) => (node instanceof Element ? node.closest(selector) : null);
+
+  /* ---- the selected output pixel of section 2 ("inspect") and of the playground ("play") ---- */
+
+  // part: the one panel a pointer or key changed ("inspect" or "play"); anything else redraws every region.
+  function send(part) {
+    if (form && window.htmx) htmx.trigger(form, "pick", { part: part || "all" });
+  }
+
+  // Regions asked for by requests not answered yet. A newer request replaces (aborts) an older one, so it
+  // asks for their regions too: a pointer move never drops the redraw an edit was waiting for.
+  const waiting = new Set();
+  // What each region shows now ("id:hash"): the server leaves out the regions whose HTML would not change.
+  const shown = new Map();
+  const learn = (text) => {
+    for (const pair of (text || "").split(",")) {
+      const [region, hash] = pair.split(":");
+      if (hash) shown.set(region, hash);
+    }
+  };
+  const hashes = () => {
+    const holder = document.getElementById("region-hashes");
+    learn(holder && holder.dataset.hashes);
+  };
+  hashes();
+  document.addEventListener("htmx:config:request", (event) => {
+    const ctx = event.detail.ctx;
+    if (ctx.sourceElement !== form) return;
+    const detail = ctx.sourceEvent && ctx.sourceEvent.type === "pick" ? ctx.sourceEvent.detail : null;
+    waiting.add((detail && detail.part) || "all");
+    if (!waiting.has("all")) ctx.request.body.set("part", [...waiting].join(","));
+    ctx.request.headers["X-Regions"] = [...shown].map((pair) => pair.join(":")).join(",");
+  });
+
+  function selected(area) {
+    const names = AREAS[area];
+    return [Number(field(names.x).value), Number(field(names.y).value)];
+  }
+
+  function isPinned(area) {
+    const box = field(AREAS[area].pin);
+    return Boolean(box && box.checked);
+  }
+
+  function choose(area, x, y, always) {
+    const fx = field(AREAS[area].x), fy = field(AREAS[area].y);
+    if (!fx || !fy) return;
+    if (!always && fx.value === String(x) && fy.value === String(y)) return;
+    fx.value = String(x);
+    fy.value = String(y);
+    send(area);
+  }
+
+  function togglePin(area) {
+    const box = field(AREAS[area].pin);
+    if (!box) return;
+    box.checked = !box.checked;
+    send(area);
+  }
+
+  // The pixel under the pointer, in the picture's own pixels.
+  function pixelUnder(pick, event) {
+    const [w, h] = pair(pick.dataset.size);
+    const box = pick.querySelector("img").getBoundingClientRect();
+    return [clamp(Math.floor(((event.clientX - box.left) / box.width) * w), w),
+      clamp(Math.floor(((event.clientY - box.top) / box.height) * h), h)];
+  }
+
+  // A picture pixel to the output pixel it belongs to. The server writes the first position and the
+  // step, because crop and stride make the output smaller than the input.
+  function toOutput(pick, px, py) {
+    const [sx, sy] = pair(pick.dataset.start), [tx, ty] = pair(pick.dataset.step), [ow, oh] = pair(pick.dataset.out);
+    return [clamp(Math.floor((px - sx) / tx), ow), clamp(Math.floor((py - sy) / ty), oh)];
+  }
+
+  /* ---- section 1: the face as numbers ---- */
+
+  const faceInput = () => document.querySelector('.pick[data-area="inspect"][data-role="in"]');
+
+  function showMatrixPixel(x, y) {
+    if (!matrix || !Number.isFinite(x) || !Number.isFinite(y)) return null;
+    const [w, h] = pair(matrix.dataset.size);
+    matrix.dataset.selected = `${x},${y}`;
+    for (const mark of matrix.querySelectorAll("[data-matrix-mark]")) {
+      mark.style.left = `${(100 * x) / w}%`;
+      mark.style.top = `${(100 * y) / h}%`;
+    }
+    const cell = matrix.querySelector("tbody").rows[y].cells[x + 1]; // cell 0 is the row header
+    const old = matrix.querySelector("td.sel");
+    if (old !== cell) {
+      if (old) {
+        old.classList.remove("sel");
+        old.removeAttribute("tabindex");
+      }
+      cell.classList.add("sel");
+      cell.tabIndex = 0;
+    }
+    const readout = matrix.querySelector("[data-matrix-readout]");
+    readout.querySelector(".coord").textContent = `(x ${x}, y ${y})`;
+    readout.querySelector(".num").textContent = cell.textContent;
+    return cell;
+  }
+
+  // Pointing in section 1 highlights at once and asks section 2 to explain the same pixel.
+  // Hovering leaves a pinned pixel alone; clicks and keys move it.
+  function pointMatrix(x, y, deliberate) {
+    const input = faceInput();
+    if (input && isPinned("inspect") && !deliberate) return null;
+    const cell = showMatrixPixel(x, y);
+    if (input) {
+      const [ox, oy] = toOutput(input, x, y);
+      choose("inspect", ox, oy, deliberate);
+    } else if (field("x")) {
+      field("x").value = x;
+      field("y").value = y;
+      const url = new URL(location.href);
+      url.searchParams.set("x", x);
+      url.searchParams.set("y", y);
+      history.replaceState(history.state, "", url);
+    }
+    return cell;
+  }
+
+  /* ---- pointer, touch and keys ---- */
+
+  document.addEventListener("pointermove", (event) => {
+    if (event.pointerType === "touch") return; // touch: tap to pin, dragging scrolls the page
+    const pick = closest(event.target, ".pick");
+    if (pick) {
+      const [px, py] = pixelUnder(pick, event);
+      const area = pick.dataset.area;
+      if (area === "matrix") pointMatrix(px, py, false);
+      else if (!isPinned(area)) choose(area, ...toOutput(pick, px, py));
+      return;
+    }
+    const cell = closest(event.target, ".numbers td");
+    if (cell) pointMatrix(cell.cellIndex - 1, cell.parentElement.sectionRowIndex, false);
+  });
+
+  // A click or tap pins the pixel; a second one on the same pixel lets it follow the pointer again.
+  // pointerup rather than click: its coordinates keep their fractions (a shrunk photo's pixels are
+  // narrower than a screen pixel), and a touch that turns into scrolling ends in pointercancel instead.
+  document.addEventListener("pointerup", (event) => {
+    const pick = closest(event.target, ".pick");
+    if (!pick || event.button > 0) return;
+    const [px, py] = pixelUnder(pick, event);
+    if (pick.dataset.area === "matrix") {
+      pinMatrix(px, py);
+      return;
+    }
+    const area = pick.dataset.area;
+    const [x, y] = toOutput(pick, px, py);
+    const [cx, cy] = selected(area);
+    field(AREAS[area].pin).checked = !(isPinned(area) && cx === x && cy === y);
+    choose(area, x, y, true);
+  });
+
+  function pinMatrix(x, y) {
+    const pin = field("pin");
+    if (pin && faceInput()) pin.checked = true;
+    pointMatrix(x, y, true);
+  }
+
+  document.addEventListener("click", (event) => {
+    const cell = closest(event.target, ".numbers td");
+    if (cell) pinMatrix(cell.cellIndex - 1, cell.parentElement.sectionRowIndex);
+    const button = closest(event.target, "button");
+    if (button) buttonClicked(button);
+  });
+
+  document.addEventListener("keydown", (event) => {
+    const target = event.target;
+    const move = KEYS[event.key];
+    const enter = event.key === "Enter" || event.key === " ";
+    if (!(move || enter)) return;
+    const inMatrix = matrix && (target.matches(".numbers td") || target.matches('.pick[data-area="matrix"]'));
+    if (inMatrix) {
+      event.preventDefault();
+      if (enter) return faceInput() && togglePin("inspect");
+      const [x, y] = pair(matrix.dataset.selected), [w, h] = pair(matrix.dataset.size);
+      const cell = pointMatrix(clamp(x + move[0], w), clamp(y + move[1], h), true);
+      if (cell && target.matches("td")) cell.focus();
+    } else if (target.matches(".pick")) {
+      event.preventDefault();
+      const area = target.dataset.area;
+      if (enter) return togglePin(area);
+      const [x, y] = selected(area), [ow, oh] = pair(target.dataset.out);
+      choose(area, clamp(x + move[0], ow), clamp(y + move[1], oh));
+    }
+  });
+
+  /* ---- after each answer ---- */
+
+  // Morphing sets attributes, but a select or checkbox someone already touched ignores a changed
+  // attribute: make every control but the one in use show what the server answered.
+  function followAttributes() {
+    if (!form) return;
+    for (const option of form.querySelectorAll("option[selected]")) {
+      if (!option.selected && option.parentElement.closest("select") !== document.activeElement) option.selected = true;
+    }
+    for (const box of form.querySelectorAll('input[type="checkbox"], input[type="radio"]')) {
+      if (box !== document.activeElement) box.checked = box.hasAttribute("checked");
+    }
+  }
+
+  const spoken = {};
+  let speakTimer = 0, spokeAt = 0, nextWords = "";
+  // One short sentence in the polite live region, at most every 1.5 s; the latest wins.
+  function speak(words) {
+    nextWords = words;
+    if (speakTimer) return;
+    speakTimer = setTimeout(() => {
+      speakTimer = 0;
+      spokeAt = Date.now();
+      document.getElementById("announce").textContent = nextWords;
+    }, Math.max(0, spokeAt + 1500 - Date.now()));
+  }
+
+  function panelsChanged(announce) {
+    for (const { panel: id } of Object.values(AREAS)) {
+      const panel = document.getElementById(id);
+      if (!panel || panel.dataset.summary === spoken[id]) continue;
+      spoken[id] = panel.dataset.summary;
+      if (announce) speak(panel.dataset.summary);
+    }
+  }
+
+  function showStatus(text) {
+    const box = document.getElementById("form-status");
+    if (!box) return;
+    box.innerHTML = `<div class="alert"><p><strong>${text}</strong></p></div>`;
+    shown.delete("form-status"); // so the next answer replaces this message
+  }
+
+  // The answer's headers name the new output pictures: start loading them while htmx is still reading and
+  // morphing the answer; the <img> elements then find them in the browser's memory cache.
+  document.addEventListener("htmx:before:response", (event) => {
+    const names = event.detail.ctx.response.headers.get("X-Output-Images");
+    for (const src of names ? names.split(" ") : []) {
+      const early = new Image();
+      early.src = src;
+      early.decode().catch(() => {});
+    }
+  });
+
+  document.addEventListener("htmx:after:swap", () => {
+    waiting.clear();
+    hashes();
+    followAttributes();
+    const panel = document.getElementById("explain");
+    if (panel) showMatrixPixel(Number(panel.dataset.inputX), Number(panel.dataset.inputY));
+    panelsChanged(true);
+  });
+  document.addEventListener("htmx:response:error", (event) => {
+    if (event.detail.ctx.response.status >= 500) showStatus("The server could not finish that. The last result stays on screen.");
+  });
+  document.addEventListener("htmx:error", (event) => {
+    if (!event.detail.ctx || !event.detail.ctx.response) showStatus("The server cannot be reached. The last result stays on screen.");
+  });
+
+  /* ---- uploads: file picker, drag and drop, paste ---- */
+
+  function uploadSays(text, isError) {
+    const status = document.getElementById("upload-status");
+    if (!status) return;
+    status.textContent = text;
+    status.classList.toggle("is-error", isError);
+  }
+
+  async function upload(file) {
+    const uploadForm = document.getElementById("upload-form");
+    if (!file || !uploadForm || !field("image")) return;
+    uploadSays(`Uploading ${file.name}…`, false);
+    const body = new FormData();
+    body.append("file", file);
+    let answer;
+    try {
+      const response = await fetch(uploadForm.dataset.api, { method: "POST", body });
+      answer = await response.json().catch(() => ({ error: `the server answered ${response.status}` }));
+      if (!response.ok) throw new Error(answer.error);
+    } catch (error) {
+      uploadSays(`That file cannot be used: ${error.message}`, true);
+      return;
+    }
+    const select = field("image");
+    if (![...select.options].some((option) => option.value === answer.id)) select.add(new Option("Your picture", answer.id));
+    select.value = answer.id;
+    uploadSays(`Uploaded ${file.name}: ${answer.width}×${answer.height} pixels.`, false);
+    send();
+  }
+
+  // The file input belongs to the upload form: keep its events from reaching the live form.
+  for (const type of ["input", "change"]) {
+    document.addEventListener(type, (event) => {
+      if (!(event.target instanceof HTMLInputElement) || event.target.type !== "file") return;
+      event.stopPropagation();
+      if (type === "change") upload(event.target.files[0]).then(() => { event.target.value = ""; });
+    }, true);
+  }
+
+  for (const type of ["dragenter", "dragover"]) {
+    document.addEventListener(type, (event) => {
+      const zone = closest(event.target, "[data-dropzone]");
+      if (!zone) return;
+      event.preventDefault();
+      zone.classList.add("dragging");
+    });
+  }
+  document.addEventListener("dragleave", (event) => {
+    const zone = closest(event.target, "[data-dropzone]");
+    if (zone && !zone.contains(event.relatedTarget)) zone.classList.remove("dragging");
+  });
+  document.addEventListener("drop", (event) => {
+    const zone = closest(event.target, "[data-dropzone]");
+    if (!zone) return;
+    event.preventDefault();
+    zone.classList.remove("dragging");
+    upload(event.dataTransfer && event.dataTransfer.files[0]);
+  });
+  document.addEventListener("paste", (event) => {
+    const files = event.clipboardData ? [...event.clipboardData.files] : [];
+    const image = files.find((file) => file.type.startsWith("image/"));
+    if (image && field("image")) {
+      event.preventDefault();
+      upload(image);
+    }
+  });
+
+  /* ---- copy link, embed ---- */
+
+  async function copy(text, button) {
+    try {
+      await navigator.clipboard.writeText(text);
+    } catch {
+      const scratch = Object.assign(document.createElement("textarea"), { value: text });
+      document.body.append(scratch);
+      scratch.select();
+      document.execCommand("copy");
+      scratch.remove();
+    }
+    const label = button.textContent;
+    button.textContent = "Copied ✓";
+    speak("Copied to the clipboard.");
+    setTimeout(() => { button.textContent = label; }, 1500);
+  }
+
+  function buttonClicked(button) {
+    if (button.hasAttribute("data-copy-link")) copy(location.href, button);
+    else if (button.dataset.copy) copy(document.getElementById(button.dataset.copy).value, button);
+    else if (button.hasAttribute("data-open-share")) {
+      const panel = document.getElementById("share-panel");
+      panel.open = true;
+      panel.scrollIntoView({ block: "start" });
+      document.getElementById("embed-inspect").focus();
+    }
+  }
+
+  // The address bar holds the whole state from the start; htmx keeps it current (HX-Replace-Url).
+  // On a narrow screen the number table scrolls sideways: start with the highlighted number in view.
+  const chosen = matrix && matrix.querySelector("td.sel");
+  if (chosen) {
+    const scroller = chosen.closest(".numbers-scroll");
+    scroller.scrollLeft = chosen.offsetLeft - (scroller.clientWidth - chosen.offsetWidth) / 2;
+  }
+  const here = document.getElementById("page-url");
+  if (here) history.replaceState(history.state, "", here.dataset.url);
+  panelsChanged(false);
+})();

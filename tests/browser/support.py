@@ -1,0 +1,74 @@
+"""Helpers for the browser tests: pointing at picture pixels, waiting for the panel, reading images back."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import numpy as np
+from PIL import Image
+from playwright.sync_api import Locator, Page, expect
+
+TIMEOUT_MS = 8000
+
+
+def point_at(page: Page, image: Locator, x: int, y: int, *, click: bool = False) -> None:
+    """Move the mouse to the centre of pixel (x, y) of a picture (in its own pixels)."""
+    image.scroll_into_view_if_needed()
+    box = image.bounding_box()
+    width, height = (int(v) for v in image.evaluate("img => [img.naturalWidth, img.naturalHeight]"))
+    # The pixel's centre, kept inside the picture: nearer its right or bottom edge than 1 px, the pointer
+    # hits the figure around it.
+    cx = min(max(box["x"] + (x + 0.5) * box["width"] / width, box["x"] + 0.5), box["x"] + box["width"] - 1)
+    cy = min(max(box["y"] + (y + 0.5) * box["height"] / height, box["y"] + 0.5), box["y"] + box["height"] - 1)
+    page.mouse.move(cx, cy)
+    if click:
+        page.mouse.click(cx, cy)
+
+
+def wait_for_pixel(panel: Locator, x: int, y: int) -> None:
+    expect(panel).to_have_attribute("data-x", str(x), timeout=TIMEOUT_MS)
+    expect(panel).to_have_attribute("data-y", str(y), timeout=TIMEOUT_MS)
+
+
+def api_json(page: Page, base: str, path: str) -> dict:
+    response = page.request.get(base + path)
+    assert response.ok, response.text()
+    return response.json()
+
+
+def assert_panel_is_api(panel: Locator, api: dict) -> None:
+    """The panel's data-* numbers are the engine's, exactly."""
+    first = api["channels"][0]
+    data = panel.evaluate("p => Object.assign({}, p.dataset)")
+    assert (int(data["x"]), int(data["y"])) == (api["x"], api["y"])
+    assert float(data["sum"]) == first["sum"]
+    assert float(data["value"]) == first["value"]
+    assert json.loads(data["stored"]) == first["stored"]
+
+
+def png_pixels(body: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(body)).convert("RGBA"))
+
+
+def painted_pixels(image: Locator) -> np.ndarray:
+    """The picture as the browser decoded it (RGBA), read back through a canvas once it has loaded."""
+    expect(image).to_have_js_property("complete", True, timeout=TIMEOUT_MS)
+    flat = image.evaluate(
+        """img => {
+            const canvas = document.createElement("canvas");
+            canvas.width = img.naturalWidth; canvas.height = img.naturalHeight;
+            const context = canvas.getContext("2d");
+            context.drawImage(img, 0, 0);
+            return [img.naturalWidth, img.naturalHeight,
+                    Array.from(context.getImageData(0, 0, img.naturalWidth, img.naturalHeight).data)];
+        }"""
+    )
+    width, height, data = flat
+    return np.array(data, dtype=np.uint8).reshape(height, width, 4)
+
+
+def small_png(colour: tuple[int, int, int] = (30, 140, 220), size: tuple[int, int] = (24, 16)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, "PNG")
+    return buffer.getvalue()

@@ -1,0 +1,185 @@
+"""The explorable in Chromium: pointing, editing, keys, permalinks, errors, and the page without JavaScript."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.support import (
+    TIMEOUT_MS,
+    api_json,
+    assert_panel_is_api,
+    painted_pixels,
+    png_pixels,
+    point_at,
+    wait_for_pixel,
+)
+
+pytestmark = pytest.mark.browser
+
+
+def test_pointing_at_input_and_output_pixels_explains_them(page, live_server):
+    page.goto(live_server + "/?kernel=sobel-left&edge=mirror")
+    panel = page.locator("#explain")
+    state = "image=face&kernel=sobel-left&edge=mirror"
+    for image_id, x, y in [("#input-image", 0, 0), ("#input-image", 31, 0), ("#input-image", 7, 20),
+                           ("#output-image", 0, 31), ("#output-image", 31, 31), ("#output-image", 16, 3)]:
+        point_at(page, page.locator(image_id), x, y)
+        wait_for_pixel(panel, x, y)
+        assert_panel_is_api(panel, api_json(page, live_server, f"/api/explain?{state}&x={x}&y={y}"))
+        expect(page).to_have_url(re.compile(rf"[?&]x={x}&y={y}(&|$)"))
+
+
+def test_pointing_at_the_photo_explains_it(page, live_server):
+    page.goto(live_server + "/?image=chelsea&color=rgb&kernel=blur")
+    panel = page.locator("#play-explain")
+    state = "image=chelsea&color=rgb&kernel=blur"
+    # The 451×300 photo is shown smaller than life, so its last row and column are thinner than a screen
+    # pixel: the pointer goes next to the corner and the arrow keys take the last step.
+    for x, y in [(0, 0), (449, 298), (200, 120)]:
+        point_at(page, page.locator("#play-output-image"), x, y)
+        wait_for_pixel(panel, x, y)
+        assert_panel_is_api(panel, api_json(page, live_server, f"/api/explain?{state}&x={x}&y={y}"))
+    point_at(page, page.locator("#play-output-image"), 449, 298, click=True)
+    page.locator('.pick[data-area="play"][data-role="out"]').focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowDown")
+    wait_for_pixel(panel, 450, 299)
+    assert_panel_is_api(panel, api_json(page, live_server, f"/api/explain?{state}&x=450&y=299"))
+    assert panel.locator("table.taps").count() == 3
+
+
+def test_section_one_shares_its_pixel_with_section_two(page, live_server):
+    page.goto(live_server + "/")
+    cell = page.locator("table.numbers tbody tr").nth(5).locator("td").nth(9)
+    cell.hover()
+    wait_for_pixel(page.locator("#explain"), 9, 5)
+    expect(cell).to_have_class(re.compile(r"\bsel\b"))
+
+
+def test_editing_a_cell_swaps_in_the_output_of_the_new_state(page, live_server):
+    page.goto(live_server + "/")
+    page.fill("#k-1-1", "9")
+    output = page.locator("#output-image")
+    expect(output).to_have_attribute("src", re.compile(r"kernel=0,-1,0;-1,9,-1;0,-1,0"), timeout=TIMEOUT_MS)
+    expected = page.request.get(live_server + "/api/output.png?image=face&kernel=0,-1,0;-1,9,-1;0,-1,0").body()
+    assert page.request.get(live_server + output.get_attribute("src")).body() == expected
+    painted = painted_pixels(output)
+    assert np.array_equal(painted, png_pixels(expected))
+    expect(page).to_have_url(re.compile(r"kernel=0,-1,0;-1,9,-1;0,-1,0"))
+
+
+def test_arrow_keys_move_the_selection_and_enter_pins_it(page, live_server):
+    page.goto(live_server + "/?x=4&y=4")
+    panel = page.locator("#explain")
+    page.locator('.pick[data-area="inspect"][data-role="in"]').focus()
+    page.keyboard.press("ArrowRight")
+    wait_for_pixel(panel, 5, 4)
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    wait_for_pixel(panel, 5, 6)
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowUp")
+    wait_for_pixel(panel, 4, 5)
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"pin=1"))
+    expect(page.locator("#pin")).to_be_checked()
+    # pinned: hovering no longer moves it
+    point_at(page, page.locator("#output-image"), 20, 20)
+    page.wait_for_timeout(300)
+    wait_for_pixel(panel, 4, 5)
+
+
+def test_arrow_keys_in_the_number_table(page, live_server):
+    page.goto(live_server + "/?x=10&y=10")
+    page.locator("table.numbers td.sel").focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowUp")
+    wait_for_pixel(page.locator("#explain"), 11, 9)
+    assert page.evaluate("document.activeElement.textContent") == page.locator("table.numbers td.sel").inner_text()
+
+
+def test_reloading_a_copied_permalink_restores_the_state(browser, live_server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server)
+    page = context.new_page()
+    page.goto(live_server + "/")
+    page.select_option("#edge", "wrap")
+    expect(page).to_have_url(re.compile(r"edge=wrap"), timeout=TIMEOUT_MS)
+    page.fill("#k-0-0", "1/4")
+    expect(page).to_have_url(re.compile(r"kernel=1/4,"), timeout=TIMEOUT_MS)
+    point_at(page, page.locator("#output-image"), 0, 31, click=True)
+    expect(page).to_have_url(re.compile(r"x=0&y=31&pin=1"), timeout=TIMEOUT_MS)
+    page.click("[data-copy-link]")
+    expect(page.locator("[data-copy-link]")).to_have_text(re.compile("Copied"))
+    link = page.evaluate("navigator.clipboard.readText()")
+    assert link == page.url
+
+    fresh = context.new_page()
+    fresh.goto(link)
+    assert fresh.locator("#k-0-0").input_value() == "1/4"
+    assert fresh.locator("#edge").input_value() == "wrap"
+    expect(fresh.locator("#pin")).to_be_checked()
+    panel = fresh.locator("#explain")
+    wait_for_pixel(panel, 0, 31)
+    api = api_json(fresh, live_server, "/api/explain?image=face&kernel=1/4,-1,0;-1,5,-1;0,-1,0&edge=wrap&x=0&y=31")
+    assert_panel_is_api(panel, api)
+    assert fresh.locator("#output-image").get_attribute("src") == page.locator("#output-image").get_attribute("src")
+    context.close()
+
+
+def test_an_invalid_cell_shows_its_message_and_keeps_everything_else(page, live_server):
+    page.goto(live_server + "/?kernel=emboss&edge=wrap")
+    src = page.locator("#output-image").get_attribute("src")
+    url = page.url
+    page.fill("#k-2-2", "2..5")
+    message = page.locator("#err-k-2-2")
+    expect(message).to_contain_text("Row 3, column 3", timeout=TIMEOUT_MS)
+    expect(page.locator("#k-2-2")).to_have_attribute("aria-invalid", "true")
+    assert page.locator("#k-2-2").input_value() == "2..5"
+    assert page.locator("#k-0-0").input_value() == "-2"
+    assert page.locator("#edge").input_value() == "wrap"
+    assert page.locator("#output-image").get_attribute("src") == src
+    assert page.url == url
+    page.fill("#k-2-2", "3")
+    expect(message).to_have_count(0, timeout=TIMEOUT_MS)
+    expect(page.locator("#output-image")).to_have_attribute("src", re.compile(r"kernel=-2,-1,0;-1,1,1;0,1,3"))
+
+
+def test_without_javascript_the_form_still_recomputes(browser, live_server):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(live_server + "/")
+    page.fill("#k-1-1", "6")
+    page.select_option("#edge", "constant")
+    page.get_by_role("button", name="Recompute").click()
+    page.wait_for_url(re.compile(r"kernel=0,-1,0;-1,6,-1;0,-1,0"))
+    assert "edge=constant" in page.url and "k-1-1" not in page.url
+    src = page.locator("#output-image").get_attribute("src")
+    expected = page.request.get(live_server + "/api/output.png?image=face&kernel=0,-1,0;-1,6,-1;0,-1,0&edge=constant")
+    assert page.request.get(live_server + src).body() == expected.body()
+    page.fill("#x", "0")
+    page.fill("#y", "0")
+    page.get_by_role("button", name="Recompute").click()
+    page.wait_for_url(re.compile(r"x=0&y=0"))
+    api = api_json(page, live_server, "/api/explain?image=face&kernel=0,-1,0;-1,6,-1;0,-1,0&edge=constant&x=0&y=0")
+    assert_panel_is_api(page.locator("#explain"), api)
+    context.close()
+
+
+def test_choosing_a_preset_and_a_size_rebuilds_the_grid(page, live_server):
+    page.goto(live_server + "/")
+    page.select_option("#preset", "blur")
+    expect(page.locator("#k-0-0")).to_have_value("1/16", timeout=TIMEOUT_MS)
+    expect(page.locator("#output-image")).to_have_attribute("src", re.compile(r"kernel=blur"))
+    page.select_option("#cols", "5")
+    expect(page.locator("#k-1-4")).to_have_value("0", timeout=TIMEOUT_MS)
+    expect(page.locator("#k-1-2")).to_have_value("1/4")
+    expect(page.locator("#preset")).to_have_value("")
+    expect(page).to_have_url(re.compile(r"kernel=0,1/16,1/8,1/16,0;0,1/8,1/4,1/8,0;0,1/16,1/8,1/16,0"))
+    page.select_option("#preset", "box-blur-21")
+    expect(page.locator(".heatmap img")).to_be_visible(timeout=TIMEOUT_MS)
+    expect(page.locator("#k-0-0")).to_have_count(0)

@@ -1,0 +1,353 @@
+"""Everything one page or fragment template needs, assembled from a request's query parameters."""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from urllib.parse import urlencode
+
+import numpy as np
+from flask import url_for
+
+from kernels.display import render
+from kernels.engine import output_shape
+from kernels.images import encode_png
+from kernels.kernel_text import format_number
+from kernels.options import Options
+from kernels.presets import GROUPS, Preset, is_separable
+from web.compute import Services
+from web.page_state import MAX_GRID_SIDE, VIEWS, KernelForm, PageRequest, Selection, read_page, read_parts
+from web.page_view import (
+    DEFAULT_FACE_PIXEL,
+    Heatmap,
+    Matrix,
+    Region,
+    build_matrix,
+    build_region,
+    check_engine,
+    face_state,
+    image_choices,
+)
+from web.panel import fmt
+from web.state import State
+
+GROUP_TITLES = {"blur": "Blur", "sharpen": "Sharpen", "edges": "Edges", "gradient": "Gradients", "other": "Other"}
+VIEW_TITLES = {"matrix": "An image is a matrix", "inspect": "A kernel at work", "playground": "Playground"}
+EMBED_SIZES = {"matrix": (720, 560), "inspect": (760, 900), "playground": (760, 980)}
+TRUE_TEXTS = {"1", "on", "true", "yes"}
+CELL_NAME = re.compile(r"^k-(\d+)-(\d+)$")
+
+REGIONS_OF_PART = {"inspect": ("inspect-region", "inspect-panel"), "play": ("play-region", "play-panel")}
+REGIONS_BY_VIEW: dict[str | None, tuple[str, ...]] = {
+    None: ("form-status", "kernel-editor", "options", "inspect-region", "inspect-panel", "preset-about",
+           "play-tools", "play-region", "play-panel", "share", "form-meta"),
+    "inspect": ("form-status", "kernel-editor", "options", "inspect-region", "inspect-panel", "preset-about", "share",
+                "form-meta"),
+    "playground": ("form-status", "kernel-editor", "options", "play-tools", "play-region", "play-panel", "share",
+                   "form-meta"),
+    "matrix": ("form-status", "share", "form-meta"),
+}
+
+
+@dataclass
+class KernelInfo:
+    """What the page says about the kernel in use: its preset's text, or the facts of a hand-made one."""
+
+    title: str
+    text: str
+    written_for: str
+    sum: str
+    sum_meaning: str
+    separable: bool
+    factors: tuple[str, str] | None
+    rank: int
+    zero_sum: bool
+    flip_symmetric: bool
+
+
+@dataclass
+class PageContext:
+    """The template context of ``index.html``, ``embed.html`` and ``fragment.html``."""
+
+    request: PageRequest
+    view: str | None
+    state: State
+    kernel: KernelForm
+    kernel_info: KernelInfo
+    heatmap: Heatmap | None
+    preset_groups: list[tuple[str, list[tuple[str, str]]]]
+    options: dict[str, str]
+    inspect: Region | None
+    play: Region | None
+    matrix: Matrix | None
+    images: list[tuple[str, str, str]]
+    page_url: str
+    absolute_url: str
+    embeds: list[dict[str, str]] = field(default_factory=list)
+    good_query: str = ""
+    parts: frozenset[str] | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.request.errors
+
+    @cached_property
+    def errors(self) -> dict[str, str]:
+        """Field → message, worded for people (a grid cell is "Row 2, column 3: ...", not ``k-1-2``)."""
+        return {field: _worded(field, message) for field, message in self.request.errors.items()}
+
+    @property
+    def regions(self) -> tuple[str, ...]:
+        """The regions a fragment answer replaces: every region of the view, or only the parts asked for."""
+        regions = REGIONS_BY_VIEW[self.view]
+        if self.parts is None:
+            return regions
+        return tuple(r for part in sorted(self.parts) for r in REGIONS_OF_PART[part] if r in regions)
+
+    @property
+    def status(self) -> int:
+        return 200 if self.ok else 400
+
+    @property
+    def size_choices(self) -> list[int]:
+        return sorted({*range(1, MAX_GRID_SIDE + 1), *self.kernel.shape})
+
+
+@dataclass
+class Plan:
+    """A request read and checked, with its addresses worked out, before anything is computed.
+
+    Selections are already clamped to their outputs (the output's size needs no filtering), so the
+    address bar and the pictures' addresses can be sent before the pictures are computed.
+    """
+
+    request: PageRequest
+    view: str | None
+    state: State
+    parts: frozenset[str] | None
+    inspect: Selection
+    play: Selection
+    page_query: str
+    page_url: str
+    outputs: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.request.errors
+
+    @property
+    def status(self) -> int:
+        return 200 if self.ok else 400
+
+
+def plan_page(services: Services, args: Mapping[str, str], *, embed: bool, fragment: bool = False,
+              extra_errors: Mapping[str, str] | None = None) -> Plan:
+    """Read the request and let the engine check it on every picture the view shows."""
+    request = read_page(args, services.presets, embed=embed)
+    if extra_errors:
+        request.errors.update(extra_errors)
+    view = request.view
+    _check_image(services, request)
+    if request.state is not None:
+        states = []
+        if view in (None, "inspect", "matrix"):
+            states.append(face_state(request.state))
+        if view in (None, "playground"):
+            states.append(request.state)
+        check_engine(services, request, states)
+    state = request.shown_state
+    if request.state is not None and "good" in request.values and state.image != request.fallback.image:
+        request.play = Selection()  # a new picture: start from its centre, unpinned
+    face = face_state(state)
+    if view == "matrix":
+        inspect = _clamped(request.inspect, services.engine_input(face).shape[:2], DEFAULT_FACE_PIXEL)
+    else:
+        inspect = _clamped(request.inspect, _output_size(services, face), DEFAULT_FACE_PIXEL)
+    play_size = _output_size(services, state)
+    play = _clamped(request.play, play_size, (play_size[1] // 2, play_size[0] // 2))
+    kernel_param = request.kernel.param if request.state is not None else state.kernel_text
+    page_query = canonical_query(state, kernel_param, inspect, play)
+    page_url = url_for("pages.index") + "?" + page_query
+    if view:
+        page_url = url_for("pages.embed") + "?" + page_query + f"&view={view}"
+    outputs = [url_for("api.output_png", **s.to_query()) for s, shown in
+               ((face, view in (None, "inspect")), (state, view in (None, "playground"))) if shown]
+    parts = read_parts(args.get("part", "")) if fragment else None
+    return Plan(request, view, state, parts, inspect, play, page_query, page_url, outputs)
+
+
+def _output_size(services: Services, state: State) -> tuple[int, int]:
+    """(height, width) of the output, from the engine's size rule alone."""
+    return output_shape(services.engine_input(state).shape[:2], state.kernel.shape, state.options)
+
+
+def _clamped(selection: Selection, size: tuple[int, int], default: tuple[int, int]) -> Selection:
+    height, width = size
+    x = default[0] if selection.x is None else selection.x
+    y = default[1] if selection.y is None else selection.y
+    return Selection(min(max(x, 0), width - 1), min(max(y, 0), height - 1), selection.pinned)
+
+
+def build_context(services: Services, plan: Plan) -> PageContext:
+    """Compute what the plan's view shows: the regions' pictures and panels (section 1 only on full pages)."""
+    request, view, state, parts = plan.request, plan.view, plan.state, plan.parts
+    inspect = play = matrix = None
+    if view in (None, "inspect") and (parts is None or "inspect" in parts):
+        inspect = build_region(services, face_state(state), plan.inspect, "inspect")
+    if view in (None, "playground") and (parts is None or "play" in parts):
+        play = build_region(services, state, plan.play, "play")
+    if view in (None, "matrix") and parts is None:
+        chosen = (inspect.panel.input_x, inspect.panel.input_y) if inspect else (plan.inspect.x, plan.inspect.y)
+        matrix = build_matrix(services, state, chosen)
+
+    kernel = request.kernel
+    if kernel.weights is not None:
+        weights, preset = kernel.weights, services.presets.get(kernel.preset)
+    else:  # a cell is wrong: describe the kernel the pictures still show
+        weights, preset = state.kernel, services.presets.get(state.preset or "")
+    context = PageContext(
+        request=request,
+        view=view,
+        state=state,
+        kernel=kernel,
+        kernel_info=kernel_info(weights, preset, state.options),
+        heatmap=None if kernel.as_grid else heatmap(weights),
+        preset_groups=preset_groups(services.presets),
+        options=option_texts(request, state),
+        inspect=inspect,
+        play=play,
+        matrix=matrix,
+        images=image_choices(services, request.values.get("image", state.image)),
+        page_url=plan.page_url,
+        absolute_url=url_for("pages.index", _external=True) + "?" + plan.page_query,
+        good_query=urlencode(state.to_query()),
+        parts=parts,
+    )
+    context.embeds = [embed_snippet(v, plan.page_query) for v in VIEWS]
+    return context
+
+
+def _worded(field: str, message: str) -> str:
+    match = CELL_NAME.match(field)
+    if match is None:
+        return message
+    rule = message.split(": ", 1)[1] if ": " in message else message
+    return f"Row {int(match[1]) + 1}, column {int(match[2]) + 1}: {rule}"
+
+
+def _check_image(services: Services, request: PageRequest) -> None:
+    """An unknown sample or an evicted upload is the ``image`` field's error, not a crash later."""
+    for state in (request.state, request.fallback):
+        if state is None:
+            continue
+        try:
+            services.rgb_image(state.image)
+        except Exception as err:
+            if state is request.state:
+                request.errors.setdefault("image", getattr(err, "message", str(err)))
+                request.state = None
+            else:
+                request.fallback = State(kernel=request.fallback.kernel, preset=request.fallback.preset,
+                                         options=request.fallback.options)
+
+
+def canonical_query(state: State, kernel_param: str, inspect: Selection, play: Selection) -> str:
+    """The permalink's query: the API state (kernel as typed), then the selected pixels."""
+    query = state.to_query()
+    query["kernel"] = kernel_param
+    for (x_name, y_name, pin_name), sel in ((("x", "y", "pin"), inspect), (("px", "py", "ppin"), play)):
+        if sel.x is not None and sel.y is not None:
+            query[x_name], query[y_name] = str(sel.x), str(sel.y)
+        if sel.pinned:
+            query[pin_name] = "1"
+    return urlencode(query, safe=",;/")
+
+
+def embed_snippet(view: str, page_query: str) -> dict[str, str]:
+    src = url_for("pages.embed", _external=True) + "?" + page_query + f"&view={view}"
+    width, height = EMBED_SIZES[view]
+    title = f"Image Kernels: {VIEW_TITLES[view]}"
+    html = (f'<iframe src="{src}" title="{title}" width="{width}" height="{height}" '
+            f'style="border:0;max-width:100%" loading="lazy"></iframe>')
+    return {"view": view, "title": VIEW_TITLES[view], "src": src, "html": html}
+
+
+def preset_groups(presets: Mapping[str, Preset]) -> list[tuple[str, list[tuple[str, str]]]]:
+    groups = []
+    for group in GROUPS:
+        items = [(p.name, p.title) for p in presets.values() if p.group == group]
+        if items:
+            groups.append((GROUP_TITLES.get(group, group.title()), items))
+    return groups
+
+
+def option_texts(request: PageRequest, state: State) -> dict[str, str]:
+    """Each option field's text: what was typed if anything, else the value in force."""
+    o = state.options
+    texts = {
+        "op": o.op, "edge": o.edge, "cval": format_number(o.cval), "divisor": format_number(o.divisor),
+        "offset": format_number(o.offset), "stride": _pair(o.stride), "dilation": _pair(o.dilation),
+        "repeat": str(o.repeat), "origin": "" if o.origin is None else f"{o.origin[0]},{o.origin[1]}",
+        "color": state.color, "display": state.display, "image": state.image,
+        "normalize": "1" if o.normalize else "",
+    }
+    submitted = request.values
+    if request.from_form or request.errors:
+        for name in texts:
+            if name == "normalize":
+                texts[name] = "1" if submitted.get(name, "").strip().lower() in TRUE_TEXTS else ""
+            elif name in submitted:
+                texts[name] = submitted[name]
+    return texts
+
+
+def _pair(pair: tuple[int, int]) -> str:
+    return str(pair[0]) if pair[0] == pair[1] else f"{pair[0]},{pair[1]}"
+
+
+def kernel_info(weights: np.ndarray, preset: Preset | None, options: Options) -> KernelInfo:
+    """The kernel's sum and what it means, separability and rank; the preset's words when it is one."""
+    symmetric = bool(np.array_equal(weights, weights[::-1, ::-1]))
+    if preset is not None:
+        total, separable, factors, rank = preset.sum, preset.separable, preset.factors, preset.rank
+        title, text, written_for = preset.title, preset.text, preset.written_for
+    else:
+        total = float(np.sum(weights))
+        separable, factors, rank = is_separable(weights)
+        title, written_for = "Your own kernel", ""
+        text = "A kernel you typed. Point at a pixel to see how its weights combine the pixels under it."
+    factor_texts = None
+    if separable and factors is not None:
+        factor_texts = (_vector(factors[0]), _vector(factors[1]))
+    return KernelInfo(title, text, written_for, fmt(total), sum_meaning(total), separable, factor_texts, rank,
+                      zero_sum=total == 0, flip_symmetric=symmetric)
+
+
+def _vector(values: np.ndarray) -> str:
+    """A factor of a separable kernel, shortened when long: ``1, 1, 1, …, 1 (21 values)``."""
+    texts = [fmt(v) for v in values]
+    if len(texts) <= 7:
+        return ", ".join(texts)
+    return ", ".join(texts[:3]) + ", …, " + texts[-1] + f" ({len(texts)} values)"
+
+
+def sum_meaning(total: float) -> str:
+    if abs(total - 1) < 1e-9:
+        return "keeps the overall brightness"
+    if abs(total) < 1e-9:
+        return "flat areas become 0: it responds only to changes, like edges"
+    if total > 1:
+        return "brightens: flat areas get brighter"
+    if total > 0:
+        return "darkens: flat areas get darker"
+    return "turns flat areas negative (display decides what you see)"
+
+
+def heatmap(weights: np.ndarray) -> Heatmap:
+    """A large kernel as a small PNG in the signed colour map (blue negative, white 0, red positive)."""
+    pixels = render(np.asarray(weights, dtype=np.float64), "signed")
+    data = base64.b64encode(encode_png(pixels)).decode("ascii")
+    return Heatmap("data:image/png;base64," + data, int(weights.shape[0]), int(weights.shape[1]))

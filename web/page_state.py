@@ -1,0 +1,270 @@
+"""What a page request asks for: the engine state plus the page's own parameters and the kernel-editor form.
+
+A page URL is the API state (``image``, ``kernel``, ``edge``...) plus:
+
+* ``x``, ``y``, ``pin`` — the selected output pixel of sections 1–2 (the 32×32 face) and whether it is pinned;
+* ``px``, ``py``, ``ppin`` — the same for the playground photo;
+* ``view`` — which section ``/embed`` shows (``matrix``, ``inspect`` or ``playground``).
+
+The kernel-editor form adds fields that never appear in a permalink: the grid cells ``k-ROW-COL``, the preset
+menu ``preset``, the preset the grid was last filled from ``loaded``, the size pickers ``rows``/``cols`` and
+``good`` (the last state that worked, so an error can keep showing its pictures). Reading the form never stops
+at the first problem: every bad cell gets its own message, and everything typed is kept to be shown again.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl
+
+import numpy as np
+
+from kernels import limits
+from kernels.errors import InputError
+from kernels.kernel_text import parse_kernel, parse_number
+from kernels.presets import Preset
+from web.state import DEFAULT_KERNEL, State, parse_int, parse_state
+
+SELECTION_PARAMS: tuple[str, ...] = ("x", "y", "pin", "px", "py", "ppin")
+FORM_PARAMS: tuple[str, ...] = ("preset", "loaded", "rows", "cols", "good")
+PAGE_PARAMS: tuple[str, ...] = (*SELECTION_PARAMS, "view", "part", *FORM_PARAMS)
+PARTS: tuple[str, ...] = ("inspect", "play")
+"""Regions a fragment request may ask for alone (``part=play``): pointing at a pixel redraws only its panel."""
+VIEWS: tuple[str, ...] = ("matrix", "inspect", "playground")
+DEFAULT_VIEW = "inspect"
+MAX_GRID_SIDE = 15
+"""Largest kernel side edited as a grid of inputs; larger kernels are shown as a heat map."""
+
+_CELL = re.compile(r"^k-(\d{1,2})-(\d{1,2})$")
+_TRUE = {"1", "on", "true", "yes"}
+
+
+@dataclass(frozen=True)
+class Selection:
+    """A selected output pixel (None: not chosen yet, the page picks one) and whether hovering may move it."""
+
+    x: int | None = None
+    y: int | None = None
+    pinned: bool = False
+
+
+@dataclass
+class KernelForm:
+    """The kernel as the editor shows it.
+
+    ``texts`` holds every cell as typed (rows of strings); ``param`` is the ``kernel`` value a permalink uses
+    (a preset name, or the typed rows joined by ``,`` and ``;``); ``preset`` is the menu's choice ("" for a
+    hand-made kernel); ``weights`` is None while a cell is wrong.
+    """
+
+    texts: list[list[str]]
+    param: str
+    preset: str
+    weights: np.ndarray | None
+    invalid_text: str | None = None
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return len(self.texts), len(self.texts[0])
+
+    @property
+    def as_grid(self) -> bool:
+        """Small enough to edit cell by cell (else a heat map)."""
+        return max(self.shape) <= MAX_GRID_SIDE
+
+
+@dataclass
+class PageRequest:
+    """One page or fragment request, read without giving up at the first error.
+
+    ``state`` is None when anything is wrong; ``fallback`` is then the last state that worked (from ``good``)
+    and the pictures show it while the form shows what was typed, with ``errors`` (field → message).
+    """
+
+    values: dict[str, str]
+    kernel: KernelForm
+    state: State | None
+    fallback: State
+    errors: dict[str, str] = field(default_factory=dict)
+    view: str | None = None
+    inspect: Selection = Selection()
+    play: Selection = Selection()
+    from_form: bool = False
+
+    @property
+    def shown_state(self) -> State:
+        """The state the pictures and the panels are computed from."""
+        return self.state if self.state is not None else self.fallback
+
+
+def read_page(args: Mapping[str, str], presets: Mapping[str, Preset], *, embed: bool = False) -> PageRequest:
+    """Read a page's query parameters (first value of each); never raises :class:`InputError`."""
+    errors: dict[str, str] = {}
+    values = {name: value for name, value in args.items() if not _CELL.match(name)}
+    kernel = _read_kernel(args, presets, errors)
+
+    state_args = {name: value for name, value in values.items()
+                  if name not in PAGE_PARAMS and name != "kernel"}
+    if kernel.weights is None:
+        rows, cols = kernel.shape
+        state_args["kernel"] = ";".join([",".join(["0"] * cols)] * rows)
+    else:
+        state_args["kernel"] = kernel.param
+    if kernel.invalid_text is not None:
+        state_args["kernel"] = DEFAULT_KERNEL
+    state = _record(errors, lambda: parse_state(state_args, presets, PAGE_PARAMS))
+
+    view = None
+    if embed:
+        view = values.get("view", "").strip() or DEFAULT_VIEW
+        if view not in VIEWS:
+            errors["view"] = f"view: must be one of {', '.join(VIEWS)} (received {view!r})"
+            view = DEFAULT_VIEW
+    return PageRequest(
+        values=values,
+        kernel=kernel,
+        state=state if not errors else None,
+        fallback=_good_state(values.get("good", ""), presets),
+        errors=errors,
+        view=view,
+        inspect=_selection(args, "x", "y", "pin", errors),
+        play=_selection(args, "px", "py", "ppin", errors),
+        from_form=any(name in args for name in FORM_PARAMS) or len(values) != len(args),
+    )
+
+
+def read_parts(text: str) -> frozenset[str] | None:
+    """The regions a fragment request asks for; None for all of them (also for anything unrecognised)."""
+    parts = frozenset(p.strip() for p in text.split(",") if p.strip())
+    return parts if parts and parts <= set(PARTS) else None
+
+
+def _record(errors: dict[str, str], make):
+    """Run ``make``; file an :class:`InputError` under its field and return None instead."""
+    try:
+        return make()
+    except InputError as err:
+        errors.setdefault(err.field, err.message)
+        return None
+
+
+def _selection(args: Mapping[str, str], x_name: str, y_name: str, pin_name: str,
+               errors: dict[str, str]) -> Selection:
+    top = limits.MAX_IMAGE_SIDE - 1
+    x = _record(errors, lambda: parse_int(args, x_name, 0, top))
+    y = _record(errors, lambda: parse_int(args, y_name, 0, top))
+    return Selection(x, y, args.get(pin_name, "").strip().lower() in _TRUE)
+
+
+def _good_state(text: str, presets: Mapping[str, Preset]) -> State:
+    """The last state that worked, carried by the form; the default state when missing or unreadable."""
+    if text:
+        try:
+            return parse_state(dict(parse_qsl(text)), presets)
+        except (InputError, ValueError):
+            pass
+    return parse_state({}, presets)
+
+
+def _read_kernel(args: Mapping[str, str], presets: Mapping[str, Preset], errors: dict[str, str]) -> KernelForm:
+    """Decide where the kernel comes from — a newly chosen preset, the grid cells or ``kernel`` — and read it."""
+    cells = {(int(m[1]), int(m[2])): text for name, text in args.items() if (m := _CELL.match(name))}
+    choice = args.get("preset", "").strip()
+    loaded = args.get("loaded", "").strip()
+    invalid_text = None
+    chosen = bool(choice and choice != loaded and choice in presets)
+    if chosen:  # a preset picked from the menu: its own size, whatever the size pickers still say
+        texts = preset_texts(presets[choice])
+    elif cells:
+        texts = _cell_rectangle(cells, errors)
+    else:
+        text = args.get("kernel", "").strip() or DEFAULT_KERNEL
+        if text in presets:
+            texts = preset_texts(presets[text])
+        else:
+            try:
+                parse_kernel(text, "kernel")
+                texts = [[cell.strip() for cell in row.split(",")] for row in text.split(";")]
+            except InputError as err:
+                errors["kernel"] = err.message
+                invalid_text, texts = text, preset_texts(presets[DEFAULT_KERNEL])
+    if choice and choice not in presets:
+        errors["preset"] = f"preset: must be one of the listed kernels (received {choice!r})"
+
+    rows, cols = _side(args, "rows", errors), _side(args, "cols", errors)
+    if not chosen:
+        texts = _resize(texts, rows, cols)
+    weights = _weights(texts, errors)
+    preset = matching_preset(weights, presets, prefer=choice or args.get("kernel", "").strip())
+    param = preset or ";".join(",".join(cell.strip() for cell in row) for row in texts)
+    return KernelForm(texts, param, preset, weights, invalid_text)
+
+
+def preset_texts(preset: Preset) -> list[list[str]]:
+    """A preset's weights as exact cell texts (``1/16``, ``-1``...)."""
+    return [row.split(",") for row in preset.kernel_text.split(";")]
+
+
+def matching_preset(weights: np.ndarray | None, presets: Mapping[str, Preset], prefer: str = "") -> str:
+    """The name of a preset with exactly these weights ("" if none); ``prefer`` wins when it matches too."""
+    if weights is None:
+        return ""
+    candidates = [prefer, *presets] if prefer in presets else list(presets)
+    for name in candidates:
+        preset = presets[name]
+        if preset.weights.shape == weights.shape and np.array_equal(preset.weights, weights):
+            return name
+    return ""
+
+
+def _cell_rectangle(cells: Mapping[tuple[int, int], str], errors: dict[str, str]) -> list[list[str]]:
+    rows = min(1 + max(r for r, _ in cells), limits.MAX_KERNEL_SIDE)
+    cols = min(1 + max(c for _, c in cells), limits.MAX_KERNEL_SIDE)
+    texts = []
+    for r in range(rows):
+        row = []
+        for c in range(cols):
+            if (r, c) not in cells:
+                errors.setdefault(f"k-{r}-{c}", f"k-{r}-{c}: is missing; the grid must fill a whole rectangle")
+            row.append(cells.get((r, c), ""))
+        texts.append(row)
+    return texts
+
+
+def _side(args: Mapping[str, str], name: str, errors: dict[str, str]) -> int | None:
+    return _record(errors, lambda: parse_int(args, name, 1, limits.MAX_KERNEL_SIDE))
+
+
+def _resize(texts: list[list[str]], rows: int | None, cols: int | None) -> list[list[str]]:
+    """The grid at a new size, keeping the cells around the centre (index side // 2) and filling with 0."""
+    old_rows, old_cols = len(texts), len(texts[0])
+    rows, cols = rows or old_rows, cols or old_cols
+    if (rows, cols) == (old_rows, old_cols):
+        return texts
+    shift_r, shift_c = old_rows // 2 - rows // 2, old_cols // 2 - cols // 2
+    resized = []
+    for r in range(rows):
+        row = []
+        for c in range(cols):
+            rr, cc = r + shift_r, c + shift_c
+            row.append(texts[rr][cc] if 0 <= rr < old_rows and 0 <= cc < old_cols else "0")
+        resized.append(row)
+    return resized
+
+
+def _weights(texts: list[list[str]], errors: dict[str, str]) -> np.ndarray | None:
+    """Every cell read as a number; each bad cell is filed under its own name (``k-R-C``)."""
+    weights = np.zeros((len(texts), len(texts[0])))
+    ok = True
+    for r, row in enumerate(texts):
+        for c, text in enumerate(row):
+            name = f"k-{r}-{c}"
+            value = _record(errors, lambda text=text, name=name: parse_number(text, name))
+            if value is None:
+                ok = False
+            else:
+                weights[r, c] = value
+    return weights if ok else None
+

@@ -1,0 +1,213 @@
+"""From a read page request to what the templates show: figures, overlays, panels, the face's numbers.
+
+The face of sections 1–2 is always the grey 32×32 sample ``face``; the playground
+uses the state's own ``image`` and ``color``. Every number comes from the engine
+through :class:`web.compute.Services`; this module only decides what to show
+where (positions of the window over the input, in percent of the picture).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+from flask import url_for
+
+from kernels.display import render
+from kernels.engine import validate
+from kernels.errors import InputError
+from kernels.samples import list_samples
+from kernels.store import is_image_id
+from web.compute import Services
+from web.page_state import PageRequest, Selection
+from web.panel import MAX_TABLE_TAPS, Panel, build_panel, shade
+from web.state import State
+
+FACE = "face"
+INSPECT_SCALE = 9
+"""Screen pixels per face pixel in section 2 (32 × 9 = 288 px)."""
+PLAY_WIDTH = 420
+"""Widest the playground shows a picture, in CSS pixels."""
+DEFAULT_FACE_PIXEL = (12, 13)
+"""Where section 2 points before anyone chooses: the astronaut's left eye (x, y)."""
+
+
+@dataclass
+class Mark:
+    """A box drawn over a picture, positioned in percent of it (it may stick out past the border)."""
+
+    kind: str
+    left: float
+    top: float
+    width: float
+    height: float
+    background: str = ""
+    label: str = ""
+
+    def style(self) -> str:
+        style = f"left:{self.left:.4f}%;top:{self.top:.4f}%;width:{self.width:.4f}%;height:{self.height:.4f}%"
+        return style + (f";background:{self.background}" if self.background else "")
+
+
+@dataclass
+class Figure:
+    """One picture that can be pointed at, with the map from its pixels to output pixels for the script."""
+
+    element_id: str
+    src: str
+    alt: str
+    width: int
+    height: int
+    css_width: float
+    area: str
+    start: tuple[int, int]
+    step: tuple[int, int]
+    out_size: tuple[int, int]
+    marks: list[Mark] = field(default_factory=list)
+
+
+@dataclass
+class Region:
+    """Section 2 or the playground: the state it ran, its two figures and the panel of the selected pixel."""
+
+    state: State
+    selection: Selection
+    input_figure: Figure
+    output_figure: Figure
+    panel: Panel
+    in_size: tuple[int, int]
+    out_size: tuple[int, int]
+
+
+def face_state(state: State) -> State:
+    """Sections 1–2 run the page's kernel and options on the grey face."""
+    return replace(state, image=FACE, color="gray")
+
+
+def check_engine(services: Services, request: PageRequest, states: list[State]) -> None:
+    """File the engine's refusal of any region's state (kernel larger than the image in crop mode, a display
+    that does not fit the channels...)."""
+    if request.state is None:
+        return
+    for state in states:
+        try:
+            image = services.engine_input(state)
+            validate(image.shape, state.kernel, state.options)
+            render(np.zeros((1, 1, *image.shape[2:]), dtype=np.float32), state.display)  # display fits the channels
+        except InputError as err:
+            request.errors.setdefault(err.field, err.message)
+            request.state = None
+            return
+
+
+def build_region(services: Services, state: State, selection: Selection, area: str) -> Region:
+    """Compute (cached) the result, explain the selected pixel, and place the overlays."""
+    image = services.engine_input(state)
+    result = services.result(state)
+    in_h, in_w = image.shape[:2]
+    out_h, out_w = result.raw.shape[:2]
+    default = DEFAULT_FACE_PIXEL if area == "inspect" else (out_w // 2, out_h // 2)
+    x = _clamp(selection.x if selection.x is not None else default[0], out_w)
+    y = _clamp(selection.y if selection.y is not None else default[1], out_h)
+    info = services.explain(state, x, y)
+    panel = build_panel(info, state.options, state.display, result.origin, result.last_input.shape[:2])
+    sy, sx = state.options.stride
+    start = (info["input_x"] - x * sx, info["input_y"] - y * sy)
+
+    scale = INSPECT_SCALE if area == "inspect" else min(PLAY_WIDTH / max(in_w, in_h), 12.0)
+    in_query = {"image": state.image} | ({"color": state.color} if state.color != "gray" else {})
+    prefix = "" if area == "inspect" else "play-"
+    name = "the face" if area == "inspect" else "the picture"
+    input_figure = Figure(
+        f"{prefix}input-image", url_for("api.input_png", **in_query),
+        f"Input: {name}, {in_w}×{in_h} pixels", in_w, in_h, in_w * scale, area, start, (sx, sy), (out_w, out_h),
+    )
+    output_figure = Figure(
+        f"{prefix}output-image", url_for("api.output_png", **state.to_query()),
+        f"Output: {name} after the kernel, {out_w}×{out_h} pixels", out_w, out_h, out_w * scale * sx,
+        area, (0, 0), (1, 1), (out_w, out_h),
+    )
+    input_figure.marks = _window_marks(panel, info, state, result.origin, (in_h, in_w), detailed=area == "inspect")
+    output_figure.marks = [_box("pixel", x, y, 1, 1, (out_h, out_w), label=f"output pixel x {x}, y {y}")]
+    if area == "play":
+        output_figure.marks.append(_box("reticle", x, y, 1, 1, (out_h, out_w)))
+        input_figure.marks.append(_box("reticle", info["input_x"], info["input_y"], 1, 1, (in_h, in_w)))
+    return Region(state, Selection(x, y, selection.pinned), input_figure, output_figure, panel,
+                  (in_h, in_w), (out_h, out_w))
+
+
+def _clamp(value: int, size: int) -> int:
+    return min(max(value, 0), size - 1)
+
+
+def _box(kind: str, x: float, y: float, w: float, h: float, size: tuple[int, int], **extra) -> Mark:
+    height, width = size
+    return Mark(kind, 100 * x / width, 100 * y / height, 100 * w / width, 100 * h / height, **extra)
+
+
+def _window_marks(panel: Panel, info: dict, state: State, origin: tuple[int, int], size: tuple[int, int], *,
+                  detailed: bool) -> list[Mark]:
+    """The window's outline over the input, and each tap past the border shaded with the value it read."""
+    kh, kw = panel.kernel_shape
+    dy, dx = state.options.dilation
+    first = info["channels"][0]
+    top = info["input_y"] - origin[0] * dy
+    left = info["input_x"] - origin[1] * dx
+    marks = [_box("window", left, top, (kw - 1) * dx + 1, (kh - 1) * dy + 1, size,
+                  label=f"{kh}×{kw} window around input x {info['input_x']}, y {info['input_y']}")]
+    height, width = size
+    if detailed and kh * kw <= MAX_TABLE_TAPS:
+        for i in range(kh):
+            for j in range(kw):
+                ty, tx = top + i * dy, left + j * dx
+                if 0 <= ty < height and 0 <= tx < width:
+                    if dy > 1 or dx > 1:
+                        marks.append(_box("tap", tx, ty, 1, 1, size))
+                    continue
+                value = first["window"][i][j]
+                background = "" if value is None else shade(value, "gray")[0]
+                marks.append(_box("ghost" if value is not None else "skipped", tx, ty, 1, 1, size,
+                                  background=background))
+    marks.append(_box("centre", info["input_x"], info["input_y"], 1, 1, size))
+    return marks
+
+
+@dataclass
+class Matrix:
+    """Section 1: the face's grey levels, their shades, and the highlighted input pixel."""
+
+    values: list[list[int]]
+    shades: list[list[tuple[str, str]]]
+    selected: tuple[int, int]
+    width: int
+    height: int
+    src: str
+
+
+def build_matrix(services: Services, state: State, selected: tuple[int, int]) -> Matrix:
+    face = face_state(state)
+    grey = np.clip(np.rint(services.engine_input(face)), 0, 255).astype(int)
+    values = grey.tolist()
+    table = [shade(v, "gray") for v in range(256)]
+    shades = [[table[v] for v in row] for row in values]
+    height, width = grey.shape
+    sx = _clamp(selected[0], width)
+    sy = _clamp(selected[1], height)
+    return Matrix(values, shades, (sx, sy), width, height, url_for("api.input_png", image=FACE))
+
+
+@dataclass
+class Heatmap:
+    """A kernel too large for a grid of inputs, drawn with the signed colour map."""
+
+    src: str
+    rows: int
+    cols: int
+
+
+def image_choices(services: Services, current: str) -> list[tuple[str, str, str]]:
+    """(value, label, group) for the picture menu: the samples, then the current upload if there is one."""
+    choices = [(s.name, s.title, "Photos" if s.kind == "photo" else "Patterns") for s in list_samples()]
+    if is_image_id(current) and current not in {name for name, _, _ in choices}:
+        choices.append((current, "Your picture", "Uploads"))
+    return choices

@@ -1,0 +1,236 @@
+"""The explanation panel: the engine's ``explain`` answer laid out for people.
+
+Nothing here computes a pixel: every value, weight, product, sum and stored
+pixel comes from :func:`kernels.explain.explain`. This module only formats
+those numbers, picks shades and colours for them, and words where each padded
+value came from under the edge mode in force.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from kernels.options import Options
+
+MAX_TABLE_TAPS = 81
+"""Kernels with more taps than this (9×9) get a summary instead of the tap-by-tap table."""
+
+MINUS = "\u2212"
+CHANNEL_TITLES = {"gray": "Grey (luma)", "R": "Red", "G": "Green", "B": "Blue"}
+_CHANNEL_RGB = {"gray": (1, 1, 1), "R": (1, 0, 0), "G": (0, 1, 0), "B": (0, 0, 1)}
+_EDGE_VERBS = {
+    "extend": "copy of the edge pixel",
+    "wrap": "wrapped round from",
+    "mirror": "mirrored from",
+    "symmetric": "mirrored from",
+}
+
+
+def fmt(value: float | None, *, signed: bool = False) -> str:
+    """A number for people: integers as they are, others to 4 significant digits; a real minus sign."""
+    if value is None:
+        return "—"
+    v = float(value)
+    if abs(v - round(v)) < 1e-9 and abs(v) < 1e15:
+        v = float(round(v))
+        text = str(int(v))
+    elif abs(v) >= 1000:
+        text = f"{v:.1f}"
+    else:
+        text = f"{v:.4g}"
+        if "e" in text:
+            text = f"{v:.3e}"
+    if text in ("0", "-0"):
+        return "0"
+    if text.startswith("-"):
+        return MINUS + text[1:]
+    return ("+" + text) if signed else text
+
+
+def shade(value: float, channel: str) -> tuple[str, str]:
+    """A background in the channel's colour at this value (0…255, clipped) and the text colour that reads on it."""
+    level = min(max(float(value), 0.0), 255.0)
+    r, g, b = (round(level * k) for k in _CHANNEL_RGB.get(channel, (1, 1, 1)))
+    return f"rgb({r},{g},{b})", text_colour_on(r, g, b)
+
+
+def text_colour_on(r: int, g: int, b: int) -> str:
+    """Black or white, whichever has the higher WCAG contrast on this background (always at least 4.5:1)."""
+
+    def linear(c: int) -> float:
+        s = c / 255
+        return s / 12.92 if s <= 0.04045 else ((s + 0.055) / 1.055) ** 2.4
+
+    lum = 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b)
+    return "#000" if (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) else "#fff"
+
+
+@dataclass
+class Tap:
+    """One cell of the window: input value × weight = product, and where the value came from."""
+
+    value: str
+    weight: str
+    product: str
+    sign: str  # "pos", "neg", "zero" or "none" (a skipped tap)
+    background: str
+    colour: str
+    origin_note: str = ""  # "" for a pixel inside the image
+    origin_label: str = ""  # the same, for screen readers
+
+
+@dataclass
+class ChannelPanel:
+    """The arithmetic for one channel of one output pixel."""
+
+    name: str
+    title: str
+    rows: list[list[Tap]] | None
+    sum: str
+    value: str
+    stored: str
+    stored_swatch: str | None
+    clipped: bool
+    clip_note: str
+    display_note: str
+
+
+@dataclass
+class Panel:
+    """Everything the panel template shows, plus the exact numbers for ``data-*``."""
+
+    x: int
+    y: int
+    input_x: int
+    input_y: int
+    kernel_shape: tuple[int, int]
+    col_heads: list[tuple[str, bool]]
+    row_heads: list[tuple[str, bool]]
+    channels: list[ChannelPanel]
+    value_steps: str
+    pass_note: str
+    summary: str
+    data: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def taps(self) -> int:
+        return self.kernel_shape[0] * self.kernel_shape[1]
+
+
+def build_panel(info: dict, options: Options, display: str, origin: tuple[int, int],
+                source_size: tuple[int, int]) -> Panel:
+    """Lay out an ``explain`` answer. ``origin`` is the engine's origin in the weights as multiplied;
+    ``source_size`` (height, width) is the size of the image the window reads."""
+    height, width = source_size
+    dy, dx = options.dilation
+    oy, ox = origin
+    first = info["channels"][0]
+    kh, kw = len(first["weights"]), len(first["weights"][0])
+    vys = [info["input_y"] + (i - oy) * dy for i in range(kh)]
+    vxs = [info["input_x"] + (j - ox) * dx for j in range(kw)]
+    channels = [_channel(ch, options, display, vys, vxs) for ch in info["channels"]]
+    panel = Panel(
+        x=info["x"], y=info["y"], input_x=info["input_x"], input_y=info["input_y"], kernel_shape=(kh, kw),
+        col_heads=[(f"x {fmt(v)}", not 0 <= v < width) for v in vxs],
+        row_heads=[(f"y {fmt(v)}", not 0 <= v < height) for v in vys],
+        channels=channels,
+        value_steps=_value_steps(options, first, info.get("scale")),
+        pass_note=(f"Pass {options.repeat} of {options.repeat}: the window reads the raw result of the pass before."
+                   if options.repeat > 1 else ""),
+        summary=_summary(info, channels),
+    )
+    panel.data = {
+        "x": str(info["x"]),
+        "y": str(info["y"]),
+        "input-x": str(info["input_x"]),
+        "input-y": str(info["input_y"]),
+        "sum": repr(float(first["sum"])),
+        "value": repr(float(first["value"])),
+        "stored": json.dumps(first["stored"]),
+        "clipped": "true" if first["clipped"] else "false",
+        "summary": panel.summary,
+    }
+    return panel
+
+
+def _channel(ch: dict, options: Options, display: str, vys: list[int], vxs: list[int]) -> ChannelPanel:
+    name = ch["name"]
+    rows = None
+    if len(vys) * len(vxs) <= MAX_TABLE_TAPS:
+        rows = [[_tap(ch, i, j, options, name, vys[i], vxs[j]) for j in range(len(vxs))] for i in range(len(vys))]
+    stored = ch["stored"]
+    swatch = None
+    if isinstance(stored, list):
+        swatch = f"rgb({stored[0]},{stored[1]},{stored[2]})"
+        stored_text = f"rgb({', '.join(str(v) for v in stored)})"
+    else:
+        stored_text = str(stored)
+    return ChannelPanel(
+        name=name, title=CHANNEL_TITLES.get(name, name), rows=rows, sum=fmt(ch["sum"]), value=fmt(ch["value"]),
+        stored=stored_text, stored_swatch=swatch, clipped=bool(ch["clipped"]),
+        clip_note=_clip_note(float(ch["value"]), display) if ch["clipped"] else "",
+        display_note=_display_note(float(ch["value"]), display),
+    )
+
+
+def _tap(ch: dict, i: int, j: int, options: Options, channel: str, vy: int, vx: int) -> Tap:
+    value = ch["window"][i][j]
+    weight = ch["weights"][i][j]
+    if value is None:
+        return Tap("—", "× " + fmt(weight), "skipped", "none", "transparent", "inherit",
+                   "outside: left out", "outside the image, left out by kernel-crop")
+    product = ch["products"][i][j]
+    background, colour = shade(value, channel)
+    sign = "zero" if product == 0 else ("pos" if product > 0 else "neg")
+    tap = Tap(fmt(value), "× " + fmt(weight), "= " + fmt(product, signed=True), sign, background, colour)
+    source = ch["sources"][i][j]
+    if source is None:
+        tap.origin_note = f"fill {fmt(options.cval)}"
+        tap.origin_label = f"outside the image: the constant fill value {fmt(options.cval)}"
+    elif (source[0], source[1]) != (vy, vx):
+        tap.origin_note = f"from ({source[1]}, {source[0]})"
+        verb = _EDGE_VERBS.get(options.edge, "copied from")
+        tap.origin_label = f"outside the image: {verb} x {source[1]}, y {source[0]} ({options.edge})"
+    return tap
+
+
+def _value_steps(options: Options, ch: dict, scale: float | None) -> str:
+    """How the sum became the value, in words (empty when value = sum). ``scale`` is the engine's kernel-crop
+    factor ΣK / Σ(weights used)."""
+    parts = []
+    if options.edge == "kernel-crop" and any(v is None for row in ch["window"] for v in row):
+        factor = f" (× {fmt(scale)})" if scale not in (None, 1, 1.0) else ""
+        parts.append(f"rescaled by kernel-crop for the taps left out{factor}")
+    if options.divisor != 1:
+        parts.append(f"divided by {fmt(options.divisor)}")
+    if options.offset != 0:
+        parts.append(f"plus {fmt(options.offset)}")
+    if not parts:
+        return ""
+    return "the sum " + ", ".join(parts)
+
+
+def _display_note(value: float, display: str) -> str:
+    return {
+        "clamp": "rounded and kept within 0…255",
+        "abs": f"|{fmt(value)}| rounded and kept within 0…255",
+        "midgray": f"{fmt(value)} + 128, rounded and kept within 0…255",
+        "stretch": "the output's lowest…highest values stretched to 0…255",
+        "signed": "blue below 0, white at 0, red above 0",
+    }.get(display, "")
+
+
+def _clip_note(value: float, display: str) -> str:
+    shown = abs(value) if display == "abs" else value + 128 if display == "midgray" else value
+    return f"clipped: {fmt(shown)} is {'below 0' if shown < 0 else 'above 255'}"
+
+
+def _summary(info: dict, channels: list[ChannelPanel]) -> str:
+    """One short sentence for the polite live region."""
+    head = f"Output pixel x {info['x']}, y {info['y']}:"
+    if len(channels) == 1:
+        ch = channels[0]
+        return f"{head} sum {ch.sum}, stored {ch.stored}{', clipped' if ch.clipped else ''}."
+    parts = [f"{ch.name} {ch.stored}{' clipped' if ch.clipped else ''}" for ch in channels]
+    return f"{head} stored {', '.join(parts)}."
