@@ -11,9 +11,12 @@ from kernels import limits, samples
 from kernels.engine import output_shape
 from kernels.errors import InputError
 from kernels.export import export
+from kernels.kernel_tools import MAX_SEED
 from kernels.presets import preset_to_json
 from web.compute import Services, etag_for
-from web.state import State, parse_int, parse_state
+from web.kernel_edit import apply_tool, tool_result
+from web.kernel_info import describe_kernel
+from web.state import MAX_COMPARE, State, parse_int, parse_state
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -29,6 +32,13 @@ def request_state(extra: tuple[str, ...] = ()) -> State:
     state = parse_state(request.args.to_dict(flat=True), services().presets, extra)
     services().rgb_image(state.image)  # refuse an unknown image before anything else
     return state
+
+
+def slot_state(extra: tuple[str, ...] = ()) -> State:
+    """The request's state; with ``slot=N`` the plain state of ``compare[N]`` instead."""
+    state = request_state(extra=("slot", *extra))
+    slot = parse_int(request.args, "slot", 0, MAX_COMPARE - 1)
+    return state if slot is None else state.for_slot(slot)
 
 
 def png_response(body_etag: str, make_body) -> Response:
@@ -72,13 +82,13 @@ def input_png() -> Response:
 
 @bp.get("/output.png")
 def output_png() -> Response:
-    state = request_state()
+    state = slot_state()
     return png_response(etag_for("output", state.cache_key()), lambda: services().output_png(state))
 
 
 @bp.get("/convolve")
 def convolve() -> Response:
-    state = request_state()
+    state = slot_state()
     image = services().engine_input(state)
     height, width = output_shape(image.shape[:2], state.kernel.shape, state.options)
     channels = 1 if image.ndim == 2 else image.shape[2]
@@ -90,27 +100,48 @@ def convolve() -> Response:
             "or a smaller image)",
             kind="too_large",
         )
-    result = services().result(state)
-    return jsonify(
-        {
-            "width": width,
-            "height": height,
-            "channels": channels,
-            "raw": result.raw.tolist(),
-            "method": result.method,
-        }
-    )
+    raw, method = services().raw(state)
+    body = {"width": width, "height": height, "channels": channels, "raw": raw.tolist(), "method": method}
+    if state.combine is not None:
+        body["combine"] = state.combine
+    return jsonify(body)
 
 
 @bp.get("/explain")
 def explain() -> Response:
-    state = request_state(extra=("x", "y"))
+    state = slot_state(extra=("x", "y"))
     x = parse_int(request.args, "x", 0, limits.MAX_IMAGE_SIDE - 1)
     y = parse_int(request.args, "y", 0, limits.MAX_IMAGE_SIDE - 1)
     for name, value in (("x", x), ("y", y)):
         if value is None:
             raise InputError(name, "is required: the output pixel's column (x) and row (y), 0-based")
-    return jsonify(services().explain(state, x, y))
+    return jsonify(services().explain_state(state, x, y))
+
+
+@bp.get("/kernel")
+def kernel() -> Response:
+    """The kernel as written and multiplied, its properties, the output size and formula, and every tool's link."""
+    full = request_state(extra=("slot",))
+    slot = parse_int(request.args, "slot", 0, MAX_COMPARE - 1)
+    state = full if slot is None else full.for_slot(slot)
+    image = services().engine_input(state)
+    body = describe_kernel(state, image.shape, services().presets, tools=slot is None)
+    body["slot"] = slot
+    return jsonify(body)
+
+
+@bp.get("/kernel/tool")
+def kernel_tool() -> Response:
+    """One kernel tool applied to the main kernel: ``tool=rotate-left`` …; resize takes ``rows`` and ``cols``."""
+    state = request_state(extra=("tool", "rows", "cols", "seed"))
+    side = limits.MAX_KERNEL_SIDE
+    edited = apply_tool(
+        state, request.args.get("tool", "").strip(), presets=services().presets,
+        seed=parse_int(request.args, "seed", 0, MAX_SEED),
+        rows=parse_int(request.args, "rows", 1, side), cols=parse_int(request.args, "cols", 1, side),
+    )
+    return jsonify({"tool": request.args.get("tool", "").strip(), **tool_result(edited),
+                    "state": edited.to_query()})
 
 
 @bp.get("/export")

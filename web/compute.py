@@ -18,9 +18,10 @@ from typing import Any
 import numpy as np
 
 from kernels import samples
-from kernels.display import render
+from kernels.display import check_display, render
 from kernels.engine import FilterResult, filter_image
 from kernels.explain import explain
+from kernels.gradient import GradientResult, combine, describe_pixel, render_combined
 from kernels.images import encode_png, to_engine_input
 from kernels.presets import Preset, load_presets
 from kernels.store import ImageStore
@@ -38,6 +39,8 @@ def size_in_bytes(value: Any) -> int:
         return len(value)
     if isinstance(value, FilterResult):
         return value.raw.nbytes + value.last_input.nbytes
+    if isinstance(value, GradientResult):
+        return value.magnitude.nbytes + value.direction.nbytes
     return 1024
 
 
@@ -95,12 +98,34 @@ class Services:
         )
 
     def result(self, state: State) -> FilterResult:
+        """The main kernel's result (Gx of a combined state)."""
         return self.results.get_or_make(
-            state.cache_key(), lambda: filter_image(self.engine_input(state), state.kernel, state.options)
+            state.filter_key(), lambda: filter_image(self.engine_input(state), state.kernel, state.options)
         )
+
+    def gradient(self, state: State) -> GradientResult:
+        """Both kernels of a combined state and their magnitude and direction."""
+        return self.results.get_or_make(
+            ("gradient", *state.cache_key()),
+            lambda: combine(self.result(state), self.result(state.second_state())),
+        )
+
+    def raw(self, state: State) -> tuple[np.ndarray, str]:
+        """The values before display and the method that made them (both methods for a combined state)."""
+        if state.combine is None:
+            result = self.result(state)
+            return result.raw, result.method
+        gradient = self.gradient(state)
+        methods = {gradient.gx.method, gradient.gy.method}
+        method = gradient.gx.method if len(methods) == 1 else f"{gradient.gx.method}+{gradient.gy.method}"
+        return gradient.raw(state.combine), method
 
     def output_png(self, state: State) -> bytes:
         def make() -> bytes:
+            if state.combine is not None:
+                image = self.engine_input(state)
+                check_display(state.display, 1 if image.ndim == 2 else image.shape[2])
+                return encode_png(render_combined(self.gradient(state), state.combine, state.display))
             return encode_png(render(self.result(state).raw, state.display))
 
         return self.pngs.get_or_make(("out", *state.cache_key()), make)
@@ -118,6 +143,26 @@ class Services:
             self.engine_input(state), state.kernel, state.options, state.display, x, y,
             result=self.result(state), channel_names=names,
         )
+
+    def explain_state(self, state: State, x: int, y: int) -> dict:
+        """:meth:`explain`, or for a combined state both kernels' channels and the combined pixel.
+
+        Combined: channels alternate per colour, named "Gx" and "Gy" (grey) or "Gx (R)", "Gy (R)"…, each
+        with the extra keys ``kernel`` ("Gx"/"Gy") and ``channel``; ``combined`` holds
+        :func:`kernels.gradient.describe_pixel` at (x, y).
+        """
+        if state.combine is None:
+            return self.explain(state, x, y)
+        second = state.second_state()
+        first_info, second_info = self.explain(state, x, y), self.explain(second, x, y)
+        channels = []
+        for gx, gy in zip(first_info["channels"], second_info["channels"], strict=True):
+            colour = gx["name"]
+            for role, channel in (("Gx", gx), ("Gy", gy)):
+                name = role if colour == "gray" else f"{role} ({colour})"
+                channels.append({**channel, "name": name, "kernel": role, "channel": colour})
+        combined = describe_pixel(self.gradient(state), state.combine, state.display, x, y)
+        return {**first_info, "channels": channels, "combined": combined}
 
 
 def etag_for(*parts: Hashable) -> str:

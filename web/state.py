@@ -14,9 +14,11 @@ import numpy as np
 
 from kernels import limits
 from kernels.errors import InputError
-from kernels.kernel_text import format_kernel, format_number, parse_kernel, parse_number
+from kernels.gradient import COMBINE_MODES, check_pair
+from kernels.kernel_text import format_number, parse_number
 from kernels.options import COLORS, DISPLAYS, EDGE_MODES, OPS, Options
 from kernels.presets import Preset
+from web.kernel_choice import KernelChoice, parse_kernel_choice, transpose_partner
 
 DEFAULT_IMAGE = "astronaut"
 DEFAULT_KERNEL = "sharpen"
@@ -25,8 +27,11 @@ DEFAULT_DISPLAY = "clamp"
 
 STATE_PARAMS: tuple[str, ...] = (
     "image", "kernel", "origin", "op", "edge", "cval", "normalize", "divisor", "offset",
-    "stride", "dilation", "repeat", "color", "display",
+    "stride", "dilation", "repeat", "color", "display", "combine", "kernel2", "compare",
 )
+MAX_COMPARE = 4
+"""Most kernels the ``compare`` parameter may list."""
+COMPARE_SEPARATOR = "|"
 _CELL_NAME = re.compile(r"^k-(\d{1,2})-(\d{1,2})$")
 _TRUE = {"1", "true", "on", "yes"}
 _FALSE = {"0", "false", "off", "no"}
@@ -37,7 +42,16 @@ class State:
     """Everything that decides an output image, as parsed from a query string.
 
     ``kernel`` holds the weights as written (before normalise or flip);
-    ``preset`` is the preset's name when the kernel came from one.
+    ``preset`` is the preset's name when the kernel came from one, ``generator``
+    the canonical generator call (``gaussian(7,1.5)``) when it came from one.
+
+    ``combine`` ("magnitude" or "direction", or None) asks for the gradient of
+    ``kernel`` (Gx) and ``kernel2`` (Gy); ``kernel2`` is the second kernel,
+    resolved (None when neither ``combine`` nor ``kernel2`` was given), and
+    ``kernel2_default`` says it was not given but taken as the transpose partner
+    of ``kernel``. ``compare`` lists up to :data:`MAX_COMPARE` further kernels
+    shown beside the main output with the same image and options (see
+    :meth:`for_slot`).
     """
 
     image: str = DEFAULT_IMAGE
@@ -46,11 +60,21 @@ class State:
     options: Options = field(default_factory=Options)
     color: str = DEFAULT_COLOR
     display: str = DEFAULT_DISPLAY
+    generator: str | None = None
+    combine: str | None = None
+    kernel2: KernelChoice | None = None
+    kernel2_default: bool = False
+    compare: tuple[KernelChoice, ...] = ()
+
+    @property
+    def choice(self) -> KernelChoice:
+        """The main kernel with how it was named."""
+        return KernelChoice(self.kernel, preset=self.preset, generator=self.generator)
 
     @property
     def kernel_text(self) -> str:
-        """The kernel as the ``kernel`` parameter spells it: the preset name or its rows."""
-        return self.preset if self.preset is not None else format_kernel(self.kernel)
+        """The kernel as the ``kernel`` parameter spells it: the preset name, the generator call or its rows."""
+        return self.choice.text
 
     def to_query(self) -> dict[str, str]:
         """The parameters that restore this state; image and kernel always, the rest when not default."""
@@ -76,15 +100,57 @@ class State:
             query["color"] = self.color
         if self.display != DEFAULT_DISPLAY:
             query["display"] = self.display
+        if self.combine is not None:
+            query["combine"] = self.combine
+        if self.kernel2 is not None and not self.kernel2_default:
+            query["kernel2"] = self.kernel2.text
+        if self.compare:
+            query["compare"] = COMPARE_SEPARATOR.join(choice.text for choice in self.compare)
         return query
 
     def cache_key(self) -> tuple:
         """A hashable key that changes whenever the output could change (resolved weights, not names)."""
+        key = self.filter_key()
+        if self.combine is not None and self.kernel2 is not None:
+            key += ("combine", self.combine, *self.kernel2.key())
+        return key
+
+    def filter_key(self) -> tuple:
+        """The key of the main kernel's own result (what ``combine`` and ``compare`` leave out)."""
         k = np.ascontiguousarray(self.kernel, dtype=np.float64) + 0.0  # -0.0 and 0.0 filter alike
         return (self.image, k.shape, k.tobytes(), self.options, self.color, self.display)
 
-    def with_kernel(self, kernel: np.ndarray, preset: str | None = None) -> State:
-        return replace(self, kernel=kernel, preset=preset)
+    def second_state(self) -> State:
+        """The plain state of ``kernel2`` (Gy) with every other setting of this one, origin included."""
+        if self.kernel2 is None:
+            raise InputError("kernel2", "is not set: give kernel2, or combine with a known x/y gradient kernel")
+        second = self.kernel2
+        return replace(self, kernel=second.weights, preset=second.preset, generator=second.generator,
+                       combine=None, kernel2=None, kernel2_default=False, compare=())
+
+    def with_kernel(self, kernel: np.ndarray, preset: str | None = None, generator: str | None = None) -> State:
+        return replace(self, kernel=kernel, preset=preset, generator=generator)
+
+    @property
+    def slots(self) -> int:
+        """How many kernels ``compare`` lists (``slot`` runs from 0 to this minus 1)."""
+        return len(self.compare)
+
+    def for_slot(self, slot: int) -> State:
+        """The plain state of ``compare[slot]``: that kernel, the same image, colour, display and options.
+
+        The origin belongs to ``kernel``, so compared kernels use their own default origin; ``combine``
+        and ``compare`` do not carry over. InputError (field ``slot``) for a slot the list does not have.
+        """
+        if not 0 <= slot < len(self.compare):
+            rule = (f"must be from 0 to {len(self.compare) - 1}, an index into compare" if self.compare
+                    else "needs a compare list (compare=blur|sharpen|…)")
+            raise InputError("slot", rule, str(slot))
+        choice = self.compare[slot]
+        return State(
+            image=self.image, kernel=choice.weights, preset=choice.preset, generator=choice.generator,
+            options=replace(self.options, origin=None), color=self.color, display=self.display,
+        )
 
 
 def parse_state(args: Mapping[str, str], presets: Mapping[str, Preset], extra: Iterable[str] = ()) -> State:
@@ -108,9 +174,10 @@ def parse_state(args: Mapping[str, str], presets: Mapping[str, Preset], extra: I
             values[name] = value.strip()
 
     if cells:
-        kernel, preset = _kernel_from_cells(cells), None
+        choice = KernelChoice(_kernel_from_cells(cells))
     else:
-        kernel, preset = _parse_kernel_param(values.get("kernel", default_kernel(presets)), presets)
+        choice = parse_kernel_choice(values.get("kernel", default_kernel(presets)), presets, "kernel")
+    kernel = choice.weights
 
     options = Options(
         op=_choice(values, "op", OPS, Options.op),
@@ -127,13 +194,22 @@ def parse_state(args: Mapping[str, str], presets: Mapping[str, Preset], extra: I
     image = values.get("image", DEFAULT_IMAGE)
     if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", image):
         raise InputError("image", "must be a sample name or an upload id (letters, digits, - and _)", image)
+    combine = values.get("combine")
+    if combine is not None and combine not in COMBINE_MODES:
+        raise InputError("combine", f"must be one of {', '.join(COMBINE_MODES)} (or absent for one kernel)", combine)
+    kernel2, kernel2_default = _second_kernel(values, choice, combine, presets)
     return State(
         image=image,
         kernel=kernel,
-        preset=preset,
+        preset=choice.preset,
         options=options,
         color=_choice(values, "color", COLORS, DEFAULT_COLOR),
         display=_choice(values, "display", DISPLAYS, DEFAULT_DISPLAY),
+        generator=choice.generator,
+        combine=combine,
+        kernel2=kernel2,
+        kernel2_default=kernel2_default,
+        compare=_compare(values, presets),
     )
 
 
@@ -150,12 +226,32 @@ def parse_int(args: Mapping[str, str], name: str, low: int, high: int, default: 
     return _integer({name: value}, name, low, high, default)
 
 
-def _parse_kernel_param(text: str, presets: Mapping[str, Preset]) -> tuple[np.ndarray, str | None]:
-    if text in presets:
-        return presets[text].weights, text
-    if re.fullmatch(r"[a-z][a-z0-9-]*", text):
-        raise InputError("kernel", "must be a preset name (see /api/presets) or rows like 0,-1,0;-1,5,-1;0,-1,0", text)
-    return parse_kernel(text, "kernel"), None
+def _second_kernel(values: Mapping[str, str], first: KernelChoice, combine: str | None,
+                   presets: Mapping[str, Preset]) -> tuple[KernelChoice | None, bool]:
+    """``kernel2`` as given, or with ``combine`` the transpose partner of ``kernel``; and whether it was defaulted."""
+    if "kernel2" in values:
+        second = parse_kernel_choice(values["kernel2"], presets, "kernel2")
+        if combine is not None:
+            check_pair(first.weights, second.weights)
+        return second, False
+    if combine is None:
+        return None, False
+    partner = transpose_partner(first, presets)
+    if partner is None:
+        raise InputError("kernel2", "is required with combine: the second kernel (Gy), as a preset name, generator "
+                         "or rows; it defaults only for known x/y gradient kernels such as sobel-left or sobel-x(3)",
+                         first.text)
+    return partner, True
+
+
+def _compare(values: Mapping[str, str], presets: Mapping[str, Preset]) -> tuple[KernelChoice, ...]:
+    if "compare" not in values:
+        return ()
+    texts = values["compare"].split(COMPARE_SEPARATOR)
+    if len(texts) > MAX_COMPARE:
+        raise InputError("compare", f"may list at most {MAX_COMPARE} kernels separated by '{COMPARE_SEPARATOR}'",
+                         values["compare"])
+    return tuple(parse_kernel_choice(text, presets, f"compare[{index}]") for index, text in enumerate(texts))
 
 
 def _kernel_from_cells(cells: Mapping[tuple[int, int], str]) -> np.ndarray:

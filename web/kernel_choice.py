@@ -1,0 +1,113 @@
+"""One kernel as a query parameter spells it: a preset name, a generator call, or rows of numbers.
+
+``kernel``, ``kernel2`` and every entry of ``compare`` use this syntax:
+
+* a preset name: ``sobel-left`` (see ``/api/presets``);
+* a generator: ``gaussian(7,1.5)``, ``motion(9,30)``, ``box(5)``, ``log(9,1.4)``, ``sobel-x(5)``,
+  ``scharr-y(3)``, ``unsharp(1.5,2)``, ``sharpen(0.8)`` (see :mod:`kernels.generators`);
+* rows separated by ``;`` and values by ``,``: ``0,-1,0;-1,5,-1;0,-1,0``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from kernels.errors import InputError
+from kernels.generators import GENERATORS, parse_generator, scharr, sobel
+from kernels.generators import transpose_partner as generator_partner
+from kernels.kernel_text import format_kernel, parse_kernel
+from kernels.presets import Preset
+
+_WORD = re.compile(r"[a-z][a-z0-9-]*")
+GRADIENT_GROUP = "gradient"
+"""Presets in this group whose transpose is also a known kernel pair up for ``combine`` by default."""
+
+
+@dataclass(frozen=True, eq=False)
+class KernelChoice:
+    """A kernel and how it was named: ``preset`` or ``generator`` (canonical text), or neither for rows."""
+
+    weights: np.ndarray
+    preset: str | None = None
+    generator: str | None = None
+
+    @property
+    def text(self) -> str:
+        """The parameter text that gives this kernel back: the preset name, the generator call or the rows."""
+        if self.preset is not None:
+            return self.preset
+        if self.generator is not None:
+            return self.generator
+        return format_kernel(self.weights)
+
+    def key(self) -> tuple:
+        """Hashable weights for cache keys (−0.0 and 0.0 filter alike)."""
+        k = np.ascontiguousarray(self.weights, dtype=np.float64) + 0.0
+        return (k.shape, k.tobytes())
+
+
+def syntax_rule() -> str:
+    names = ", ".join(f"{name}(…)" for name in GENERATORS)
+    return (f"must be a preset name (see /api/presets), a generator ({names}) or rows like "
+            "0,-1,0;-1,5,-1;0,-1,0")
+
+
+def parse_kernel_choice(text: str, presets: Mapping[str, Preset], field: str = "kernel") -> KernelChoice:
+    """Read one kernel parameter; InputError with ``field`` naming what is wrong and what is allowed."""
+    text = text.strip()
+    if text in presets:
+        return KernelChoice(presets[text].weights, preset=text)
+    generated = parse_generator(text, field)
+    if generated is not None:
+        return KernelChoice(generated[0], generator=generated[1])
+    if _WORD.fullmatch(text):
+        if text in GENERATORS:
+            raise InputError(field, f"the generator {text} needs its arguments in brackets, like "
+                                    f"{GENERATORS[text].form}", text)
+        raise InputError(field, syntax_rule(), text)
+    return KernelChoice(parse_kernel(text, field))
+
+
+def _same(a: np.ndarray, b: np.ndarray) -> bool:
+    return a.shape == b.shape and bool(np.array_equal(a, b))
+
+
+def _derivative_generators() -> dict[str, np.ndarray]:
+    return {f"{name}-{axis}({size})": build(axis, size)
+            for name, build in (("sobel", sobel), ("scharr", scharr)) for axis in "xy" for size in (3, 5)}
+
+
+_DERIVATIVES = _derivative_generators()
+
+
+def transpose_partner(choice: KernelChoice, presets: Mapping[str, Preset]) -> KernelChoice | None:
+    """The default second kernel for ``combine``: the transpose, when ``choice`` is a known x/y gradient kernel.
+
+    Known: the presets of the "gradient" group (Sobel, Prewitt, Scharr…) and the Sobel and Scharr
+    generators, whatever way they are written. The partner is named like the first kernel when it can
+    be (a generator stays a generator; otherwise a preset with the same weights, else rows). None when
+    the kernel is not one of those.
+    """
+    weights = choice.weights
+    known = any(p.group == GRADIENT_GROUP and _same(p.weights, weights) for p in presets.values())
+    known = known or any(_same(w, weights) for w in _DERIVATIVES.values())
+    if not known:
+        return None
+    partner = np.ascontiguousarray(weights.T)
+    if choice.generator is not None:
+        text = generator_partner(choice.generator)
+        if text is not None:
+            return KernelChoice(partner, generator=text)
+    named = [name for name, p in presets.items() if _same(p.weights, partner)]
+    graded = [name for name in named if presets[name].group == GRADIENT_GROUP]
+    if graded or named:
+        return KernelChoice(presets[(graded or named)[0]].weights, preset=(graded or named)[0])
+    for text, w in _DERIVATIVES.items():
+        if _same(w, partner):
+            return KernelChoice(partner, generator=text)
+    return KernelChoice(partner)
+

@@ -1,0 +1,115 @@
+"""Kernel tools applied to a whole state, so a page can offer each tool as a plain link to the next state.
+
+:func:`apply_tool` is what both ``/api/kernel/tool`` and the pages call: the new state's
+``to_query()`` is the permalink of the edited kernel.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import replace
+from urllib.parse import urlencode
+
+import numpy as np
+
+from kernels import kernel_tools
+from kernels.generators import transpose_partner as generator_partner
+from kernels.limits import MAX_KERNEL_SIDE
+from kernels.presets import Preset
+from web.kernel_choice import KernelChoice, transpose_partner
+from web.state import State
+
+QUERY_SAFE = ",;/()"
+"""Characters left as they are in permalinks written here (they are legal in a query and easier to read)."""
+
+LINKED_TOOLS: tuple[str, ...] = (*kernel_tools.SIMPLE_TOOLS, "randomise")
+"""Tools :func:`tool_links` lists; ``resize`` is listed as ``grow`` and ``shrink`` (two taps more or fewer a side)."""
+
+
+def default_seed(kernel: np.ndarray) -> int:
+    """A seed taken from the kernel's weights: deterministic, and new after every randomise."""
+    weights = np.ascontiguousarray(kernel, dtype=np.float64) + 0.0
+    digest = hashlib.sha256(repr(weights.shape).encode() + weights.tobytes()).digest()
+    return int.from_bytes(digest[:8], "big") % (kernel_tools.MAX_SEED + 1)
+
+
+def _named(weights: np.ndarray, presets: Mapping[str, Preset], prefer: str | None) -> str | None:
+    """A preset with exactly these weights (``prefer`` first), or None."""
+    names = [prefer, *presets] if prefer in presets else list(presets)
+    for name in names:
+        candidate = presets[name].weights  # type: ignore[index]
+        if candidate.shape == weights.shape and np.array_equal(candidate, weights):
+            return name
+    return None
+
+
+def apply_tool(state: State, tool: str, *, presets: Mapping[str, Preset], seed: int | None = None,
+               rows: int | None = None, cols: int | None = None) -> State:
+    """``state`` with one of :data:`kernels.kernel_tools.TOOLS` applied to its main kernel.
+
+    The origin moves with its tap (and is written only when it differs from the new default). The
+    result is named after a preset when its weights are exactly a preset's (transposing ``sobel-left``
+    gives ``sobel-top``); transposing ``sobel-x(3)`` gives ``sobel-y(3)``; anything else becomes rows.
+    With ``combine``, a second kernel that followed the first as its transpose partner keeps following
+    it when the new kernel has a partner; otherwise it stays as it was, resized (keeping its centre) when
+    the new kernel has another size.
+
+    Args:
+        tool: a tool name; InputError (field ``tool``) otherwise.
+        seed: for ``randomise``, 0…999 999 999; default :func:`default_seed` of the current kernel.
+        rows, cols: for ``resize``, 1…63 each (InputError with that field when missing or out of range).
+    """
+    if seed is None:
+        seed = default_seed(state.kernel)
+    weights, origin = kernel_tools.apply(tool, state.kernel, state.options.origin, seed=seed, rows=rows, cols=cols)
+    generator = None
+    if tool == "transpose" and state.generator is not None:
+        generator = generator_partner(state.generator)
+    preset = None if generator is not None else _named(weights, presets, state.preset)
+    kept_origin = None if origin == kernel_tools.default_origin(weights.shape) else origin
+    edited = replace(state, kernel=weights, preset=preset, generator=generator,
+                     options=replace(state.options, origin=kept_origin))
+    if state.combine is None or state.kernel2 is None:
+        return edited
+    partner = transpose_partner(edited.choice, presets) if state.kernel2_default else None
+    if partner is not None:
+        return replace(edited, kernel2=partner, kernel2_default=True)
+    second = state.kernel2
+    if second.weights.shape != weights.shape:
+        resized, _ = kernel_tools.resize(second.weights, None, rows=weights.shape[0], cols=weights.shape[1])
+        second = KernelChoice(resized, preset=_named(resized, presets, None))
+    return replace(edited, kernel2=second, kernel2_default=False)
+
+
+def permalink_query(state: State) -> str:
+    """``state.to_query()`` as a query string."""
+    return urlencode(state.to_query(), safe=QUERY_SAFE)
+
+
+def tool_result(state: State) -> dict:
+    """What a tool link needs: the kernel text, the origin ("row,col" or None for the default), the permalink."""
+    origin = state.options.origin
+    return {
+        "kernel": state.kernel_text,
+        "origin": None if origin is None else f"{origin[0]},{origin[1]}",
+        "rows": int(state.kernel.shape[0]),
+        "cols": int(state.kernel.shape[1]),
+        "query": permalink_query(state),
+    }
+
+
+def tool_links(state: State, presets: Mapping[str, Preset]) -> dict[str, dict | None]:
+    """Every tool applied to ``state``'s main kernel, as :func:`tool_result` dicts, by tool name.
+
+    Also ``grow`` and ``shrink``: ``resize`` by two taps a side (None when the size limits forbid it).
+    """
+    links: dict[str, dict | None] = {
+        name: tool_result(apply_tool(state, name, presets=presets)) for name in LINKED_TOOLS
+    }
+    kh, kw = state.kernel.shape
+    for name, step in (("grow", 2), ("shrink", -2)):
+        rows, cols = kh + step, kw + step
+        fits = 1 <= rows <= MAX_KERNEL_SIDE and 1 <= cols <= MAX_KERNEL_SIDE
+        links[name] = tool_result(apply_tool(state, "resize", presets=presets, rows=rows, cols=cols)) if fits else None
+    return links
