@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run serve test test-fast lint bench bench-quick latency screenshots clean
+.PHONY: run serve test test-fast lint bench bench-quick latency clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,10 @@ bench: $(VENV)/.dev
 
 bench-quick: $(VENV)/.dev
 	$(BIN)/python -m bench.bench --quick
+
+## In-browser latency of the page (typing → new image, pointer → panel), 50 trials each.
+latency: $(VENV)/.dev
+	$(BIN)/python -m bench.latency
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache .hypothesis

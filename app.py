@@ -22,6 +22,9 @@ DEFAULTS: dict[str, Any] = {
     "FRAME_ANCESTORS": "*",
     # Multipart framing around a maximal upload needs a little room above the file itself.
     "MAX_CONTENT_LENGTH": limits.MAX_UPLOAD_BYTES + 64 * 1024,
+    # Static URLs carry a version (see static_version), so browsers may keep the files for a day without
+    # asking again: otherwise every address-bar update re-validates the favicon.
+    "SEND_FILE_MAX_AGE_DEFAULT": 86400,
 }
 
 
@@ -52,6 +55,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         return response
+
+    @app.url_defaults
+    def static_version(endpoint: str, values: dict[str, Any]) -> None:
+        if endpoint == "static" and "filename" in values and "v" not in values:
+            path = Path(app.static_folder or "static") / values["filename"]
+            values["v"] = int(path.stat().st_mtime) if path.is_file() else 0
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:
