@@ -213,9 +213,9 @@ def _value_steps(options: Options, ch: dict, scale: float | None) -> str:
 
 def _display_note(value: float, display: str) -> str:
     return {
-        "clamp": "rounded and kept within 0…255",
-        "abs": f"|{fmt(value)}| rounded and kept within 0…255",
-        "midgray": f"{fmt(value)} + 128, rounded and kept within 0…255",
+        "clamp": "rounded and kept within 0\u2060…\u2060255",
+        "abs": f"|{fmt(value)}| rounded and kept within 0\u2060…\u2060255",
+        "midgray": f"{fmt(value)} + 128, rounded and kept within 0\u2060…\u2060255",
         "stretch": "the output's lowest…highest values stretched to 0…255",
         "signed": "blue below 0, white at 0, red above 0",
     }.get(display, "")
