@@ -114,3 +114,13 @@ def test_a_chosen_preset_keeps_its_own_size():
     form = {**cells([["1", "2"]]), "rows": "1", "cols": "2", "preset": "box-blur-21", "loaded": ""}
     request = read_page(form, PRESETS)
     assert request.kernel.shape == (21, 21)
+
+
+def test_a_generator_in_the_link_fills_the_grid(client):
+    response = client.get("/?kernel=gaussian(5,1)")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert 'name="k-4-4"' in html
+    bad = client.get("/?kernel=gaussian(4,1)")
+    assert bad.status_code == 400
+    assert "odd" in bad.get_data(as_text=True)

@@ -23,7 +23,8 @@ import numpy as np
 
 from kernels import limits
 from kernels.errors import InputError
-from kernels.kernel_text import parse_kernel, parse_number
+from kernels.generators import parse_generator
+from kernels.kernel_text import format_number, parse_kernel, parse_number
 from kernels.presets import Preset
 from web.state import DEFAULT_KERNEL, State, parse_int, parse_state
 
@@ -185,8 +186,12 @@ def _read_kernel(args: Mapping[str, str], presets: Mapping[str, Preset], errors:
             texts = preset_texts(presets[text])
         else:
             try:
-                parse_kernel(text, "kernel")
-                texts = [[cell.strip() for cell in row.split(",")] for row in text.split(";")]
+                generated = parse_generator(text, "kernel")
+                if generated is not None:  # a generator becomes its weights in the grid
+                    texts = [[format_number(float(w)) for w in row] for row in generated[0]]
+                else:
+                    parse_kernel(text, "kernel")
+                    texts = [[cell.strip() for cell in row.split(",")] for row in text.split(";")]
             except InputError as err:
                 errors["kernel"] = err.message
                 invalid_text, texts = text, preset_texts(presets[DEFAULT_KERNEL])
