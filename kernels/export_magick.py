@@ -22,6 +22,7 @@ import numpy as np
 from kernels.engine import plan as plan_passes
 from kernels.export_code import wrap_comment
 from kernels.export_plan import Plan, WrittenKernel, describe, num, write_kernel
+from kernels.fftconv import dilate
 
 VIRTUAL_PIXELS = {"extend": "Edge", "wrap": "Tile", "symmetric": "Mirror", "crop": "Edge"}
 """ImageMagick's virtual-pixel method for each edge mode it can express (crop reads none of them)."""
@@ -36,14 +37,6 @@ EDGE_WORDS = {
     "Mirror": "past the border, read the image reflected with its edge pixel repeated",
     "Background": "past the border, read the -background colour",
 }
-
-
-def dilated_kernel(plan: Plan) -> np.ndarray:
-    """The kernel as written, with zeros between the taps when dilated."""
-    (dy, dx), (sh, sw) = plan.options.dilation, plan.span
-    spread = np.zeros((sh, sw))
-    spread[::dy, ::dx] = plan.kernel
-    return spread
 
 
 def percent_of_white(grey: float) -> str:
@@ -73,7 +66,7 @@ def imagemagick_command(plan: Plan, image_shape: tuple[int, ...] | None, query: 
         lines = ["# Image Kernels, reproduced with ImageMagick 6 (Debian's `convert`): not possible here.",
                  *wrap_comment(f"Settings: {describe(plan)}."), *wrap_comment("NOTE: " + notes[0])]
         return "\n".join(lines) + "\n", notes
-    written = write_kernel(dilated_kernel(plan))
+    written = write_kernel(dilate(np.asarray(plan.kernel, dtype=np.float64), plan.options.dilation))
     numerators = np.array([[float(c) for c in row] for row in written.cells])
     scale = 1.0 / (written.denominator * o.divisor * (plan.normalize_sum or 1.0))
     method = "Convolve" if plan.flip else "Correlate"
