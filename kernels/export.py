@@ -30,6 +30,13 @@ from kernels.options import COLORS, DISPLAYS, Options
 FORMATS: tuple[str, ...] = ("json", "csv", "numpy", "scipy", "opencv", "pytorch", "imagemagick", "gimp")
 """Values of the ``format`` parameter, in the order the page lists them."""
 
+FILENAMES: dict[str, str] = {
+    "json": "image_kernels.json", "csv": "image_kernels_weights.csv", "imagemagick": "image_kernels_imagemagick.sh",
+    "gimp": "image_kernels_gimp.txt", **{name: f"image_kernels_{name}.py" for name in ("numpy", "scipy", "opencv",
+                                                                                         "pytorch")},
+}
+"""The file name each format suggests."""
+
 _NUMBER_LIST = re.compile(r"\[\s+(-?[0-9.eE+-]+(?:,\s+-?[0-9.eE+-]+)*)\s+\]")
 
 _NOMINAL_SHAPE = (limits.MAX_IMAGE_SIDE, limits.MAX_IMAGE_PIXELS // limits.MAX_IMAGE_SIDE)
@@ -129,30 +136,30 @@ def _json(plan: Plan, image_name: str, query: str, image_shape: tuple[int, ...] 
     text = json.dumps(body, indent=2, ensure_ascii=False)
     # One kernel row (or pair) per line: lists of plain numbers are written on one line each.
     text = _NUMBER_LIST.sub(lambda m: "[" + ", ".join(v.strip() for v in m[1].split(",")) + "]", text)
-    return Export(text + "\n", "application/json", "image_kernels.json")
+    return Export(text + "\n", "application/json", FILENAMES["json"])
 
 
 def _csv(plan: Plan, image_name: str, query: str, image_shape: tuple[int, ...] | None) -> Export:
     rows = [",".join(num(v) for v in row) for row in plan.weights.tolist()]
-    return Export("\n".join(rows) + "\n", "text/csv", "image_kernels_weights.csv")
+    return Export("\n".join(rows) + "\n", "text/csv", FILENAMES["csv"])
 
 
 def _python(build: Callable[[Plan], tuple[str, list[str]]], name: str):
     def make(plan: Plan, image_name: str, query: str, image_shape: tuple[int, ...] | None) -> Export:
         text, notes = build(plan)
-        return Export(text, "text/x-python", f"image_kernels_{name}.py", notes)
+        return Export(text, "text/x-python", FILENAMES[name], notes)
 
     return make
 
 
 def _imagemagick(plan: Plan, image_name: str, query: str, image_shape: tuple[int, ...] | None) -> Export:
     text, notes = imagemagick_command(plan, image_shape, query)
-    return Export(text, "text/x-shellscript", "image_kernels_imagemagick.sh", notes)
+    return Export(text, "text/x-shellscript", FILENAMES["imagemagick"], notes)
 
 
 def _gimp(plan: Plan, image_name: str, query: str, image_shape: tuple[int, ...] | None) -> Export:
     text, notes = gimp_values(plan, image_shape)
-    return Export(text, "text/plain", "image_kernels_gimp.txt", notes)
+    return Export(text, "text/plain", FILENAMES["gimp"], notes)
 
 
 _BUILDERS = {

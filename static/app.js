@@ -10,6 +10,7 @@
   const AREAS = {
     inspect: { x: "x", y: "y", pin: "pin", panel: "explain" },
     play: { x: "px", y: "py", pin: "ppin", panel: "play-explain" },
+    compare: { x: "cx", y: "cy", pin: "cpin", panel: "compare-explain" },
   };
   const KEYS = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
 

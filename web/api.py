@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
 from kernels import limits, samples
 from kernels.engine import output_shape
 from kernels.errors import InputError
-from kernels.export import export
 from kernels.kernel_tools import MAX_SEED
 from kernels.presets import preset_to_json
 from web.compute import Services, etag_for
+from web.export_view import export_state as export_code
 from web.kernel_edit import apply_tool, tool_result
 from web.kernel_info import describe_kernel
 from web.state import MAX_COMPARE, State, parse_int, parse_state
@@ -146,13 +145,12 @@ def kernel_tool() -> Response:
 
 @bp.get("/export")
 def export_state() -> Response:
-    """Code or settings that reproduce this state's raw result in another tool (``format=...``)."""
-    state = request_state(extra=("format",))
-    image = services().engine_input(state)
-    exported = export(
-        request.args.get("format", ""), state.kernel, state.options, state.color, state.display, state.image,
-        query=urlencode(state.to_query()), image_shape=image.shape,
-    )
+    """Code or settings that reproduce this state's raw result in another tool (``format=...``).
+
+    ``slot=N`` exports ``compare[N]`` on its own; a combined state is refused (400, field ``combine``).
+    """
+    state = slot_state(extra=("format",))
+    exported = export_code(services(), state, request.args.get("format", ""))
     response = Response(exported.text, mimetype=exported.media_type)
     response.headers["Content-Disposition"] = f'inline; filename="{exported.filename}"'
     return response

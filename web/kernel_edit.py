@@ -14,7 +14,9 @@ from urllib.parse import urlencode
 import numpy as np
 
 from kernels import kernel_tools
+from kernels.errors import InputError
 from kernels.generators import transpose_partner as generator_partner
+from kernels.kernel_text import format_number
 from kernels.limits import MAX_KERNEL_SIDE
 from kernels.presets import Preset
 from web.kernel_choice import KernelChoice, transpose_partner
@@ -113,3 +115,60 @@ def tool_links(state: State, presets: Mapping[str, Preset]) -> dict[str, dict | 
         fits = 1 <= rows <= MAX_KERNEL_SIDE and 1 <= cols <= MAX_KERNEL_SIDE
         links[name] = tool_result(apply_tool(state, "resize", presets=presets, rows=rows, cols=cols)) if fits else None
     return links
+
+
+PAGE_TOOLS: tuple[str, ...] = (*LINKED_TOOLS, "grow", "shrink")
+"""The tools the kernel editor offers as buttons (``tool=NAME`` in its form, never in a permalink)."""
+
+_MOVING_TOOLS = frozenset({"rotate-left", "rotate-right", "flip-h", "flip-v", "transpose", "resize"})
+"""Tools that only move taps (or add zeros): the editor keeps each cell's text as typed (``1/16`` stays ``1/16``)."""
+
+
+def moved_texts(texts: list[list[str]], tool: str, origin: tuple[int, int] | None, *,
+                rows: int | None = None, cols: int | None = None) -> list[list[str]]:
+    """The grid's cell texts moved the way ``tool`` (one of the tap-moving tools) moves the weights.
+
+    The tool runs on the cells' numbers 1…kh·kw, so where each tap goes is decided by
+    :mod:`kernels.kernel_tools` alone; a new cell (0 after a resize) reads ``0``.
+    """
+    kh, kw = len(texts), len(texts[0])
+    numbers = np.arange(1, kh * kw + 1, dtype=np.float64).reshape(kh, kw)
+    moved, _ = kernel_tools.apply(tool, numbers, origin, rows=rows, cols=cols)
+    flat = [text for row in texts for text in row]
+    return [[flat[int(n) - 1] if n else "0" for n in row] for row in moved]
+
+
+def page_tool(state: State, texts: list[list[str]], tool: str, *, presets: Mapping[str, Preset],
+              reset_to: KernelChoice | None = None) -> tuple[State, list[list[str]] | None]:
+    """One editor button: the new state and its grid texts (None when the kernel is now named, see below).
+
+    Args:
+        texts: the grid as typed, the same taps as ``state.kernel``.
+        tool: one of :data:`PAGE_TOOLS`; ``grow`` and ``shrink`` resize by two taps a side (keeping the
+            centre, within 1…63); InputError with field ``tool`` for another name.
+        reset_to: what ``reset`` goes back to (the preset or generator the grid was filled from); None
+            for :func:`kernels.kernel_tools.reset`, the identity of the same size.
+
+    Returns:
+        The edited state (origin moved with its tap) and the grid's texts: the moved texts for tools that
+        only move taps, the new numbers for the others, and None when the result is a preset or a
+        generator (the caller writes those in their own spelling).
+    """
+    if tool not in PAGE_TOOLS:
+        raise InputError("tool", f"must be one of {', '.join(PAGE_TOOLS)}", tool)
+    if tool == "reset" and reset_to is not None:
+        edited = replace(state, kernel=reset_to.weights, preset=reset_to.preset, generator=reset_to.generator,
+                         options=replace(state.options, origin=None))
+        return edited, None
+    rows = cols = None
+    name = tool
+    if tool in ("grow", "shrink"):
+        step = 2 if tool == "grow" else -2
+        rows, cols = (min(max(side + step, 1), MAX_KERNEL_SIDE) for side in state.kernel.shape)
+        name = "resize"
+    edited = apply_tool(state, name, presets=presets, rows=rows, cols=cols)
+    if edited.preset is not None or edited.generator is not None:
+        return edited, None
+    if name in _MOVING_TOOLS:
+        return edited, moved_texts(texts, name, state.options.origin, rows=rows, cols=cols)
+    return edited, [[format_number(float(w)) for w in row] for row in edited.kernel]

@@ -4,13 +4,14 @@ the output size with its formula, and where each kernel tool leads."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 
 from kernels.engine import effective_weights, plan
 from kernels.options import Options
 from kernels.presets import Preset
-from kernels.properties import kernel_properties
+from kernels.properties import kernel_properties, short
 from web.kernel_edit import tool_links
 from web.state import State
 
@@ -95,3 +96,56 @@ def describe_kernel(state: State, image_shape: tuple[int, ...], presets: Mapping
         "compare": [choice.text for choice in state.compare],
         "tools": tool_links(state, presets) if tools else None,
     }
+
+
+MEANING_LABELS: dict[str, str] = {
+    "keeps": "keeps the brightness", "edges": "detects edges", "brightens": "brightens", "darkens": "darkens",
+    "inverts": "inverts (a negative)", "empty": "blacks everything out",
+}
+"""A few words for each kind of :data:`kernels.properties.MEANINGS`, shown beside the sum."""
+
+MAX_VECTOR_SHOWN = 9
+"""Longest factor drawn in full; longer ones show their first and last values around an ellipsis."""
+
+
+@dataclass(frozen=True)
+class KernelFacts:
+    """:class:`kernels.properties.Properties` as the kernel editor shows them (numbers already as text).
+
+    ``column`` and ``row`` are the separable factors (None when not separable), each a list of texts with
+    "…" standing for left-out middle values; ``taps`` is kh·kw, ``two_pass`` kh + kw (or None).
+    """
+
+    rows: int
+    cols: int
+    sum: str
+    meaning: str
+    label: str
+    meaning_text: str
+    separable: bool
+    column: list[str] | None
+    row: list[str] | None
+    rank: int
+    taps: int
+    two_pass: int | None
+    symmetry_text: str
+
+
+def _vector(values: np.ndarray) -> list[str]:
+    texts = [short(v) for v in values]
+    if len(texts) <= MAX_VECTOR_SHOWN:
+        return texts
+    return [*texts[:3], "…", *texts[-3:]]
+
+
+def kernel_facts(weights: np.ndarray, options: Options) -> KernelFacts:
+    """The sum and what it does, separability (factors and cost) and rank of ``weights`` under ``options``."""
+    p = kernel_properties(weights, options)
+    column = row = None
+    if p.two_pass is not None and p.factors is not None:
+        column, row = _vector(p.factors[0]), _vector(p.factors[1])
+    return KernelFacts(
+        rows=p.rows, cols=p.cols, sum=short(p.sum), meaning=p.meaning, label=MEANING_LABELS[p.meaning],
+        meaning_text=p.meaning_text, separable=p.two_pass is not None, column=column, row=row, rank=p.rank,
+        taps=p.taps, two_pass=p.two_pass, symmetry_text=p.symmetry_text,
+    )

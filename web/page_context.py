@@ -18,7 +18,13 @@ from kernels.images import encode_png
 from kernels.kernel_text import format_number
 from kernels.options import Options
 from kernels.presets import GROUPS, Preset, is_separable
+from web.combine_view import CombineView
+from web.compare_view import CompareView, default_pixel, output_size, slot_states
 from web.compute import Services
+from web.export_view import ExportsView
+from web.extra_regions import add_extra_regions
+from web.kernel_info import KernelFacts, kernel_facts
+from web.options_view import OptionsView, build_options_view
 from web.page_state import MAX_GRID_SIDE, VIEWS, KernelForm, PageRequest, Selection, read_page, read_parts
 from web.page_view import (
     DEFAULT_FACE_PIXEL,
@@ -50,6 +56,18 @@ REGIONS_BY_VIEW: dict[str | None, tuple[str, ...]] = {
                    "form-meta"),
     "matrix": ("form-status", "share", "form-meta"),
 }
+
+# Combine (in the playground), Compare kernels (a section and an embed view) and the exports.
+VIEW_TITLES["compare"] = "Compare kernels"
+EMBED_SIZES["compare"] = (760, 1040)
+REGIONS_OF_PART["compare"] = ("compare-region",)
+REGIONS_BY_VIEW[None] += ("combine", "compare-tools", "compare-region", "exports")
+REGIONS_BY_VIEW["playground"] += ("combine",)
+REGIONS_BY_VIEW["compare"] = ("form-status", "compare-tools", "compare-region", "share", "form-meta")
+
+# The edge-mode comparison under section 2 (the full page and view=inspect).
+REGIONS_BY_VIEW[None] += ("edge-compare",)
+REGIONS_BY_VIEW["inspect"] += ("edge-compare",)
 
 
 @dataclass
@@ -89,10 +107,20 @@ class PageContext:
     embeds: list[dict[str, str]] = field(default_factory=list)
     good_query: str = ""
     parts: frozenset[str] | None = None
+    combine: CombineView | None = None
+    compare: CompareView | None = None
+    exports: ExportsView | None = None
+    explained: OptionsView | None = None  # the options region's rules, sizes and edge comparison
 
     @property
     def ok(self) -> bool:
         return not self.request.errors
+
+    @cached_property
+    def facts(self) -> KernelFacts:
+        """The kernel editor's properties: sum and meaning, separable factors and cost, rank."""
+        weights = self.kernel.weights if self.kernel.weights is not None else self.state.kernel
+        return kernel_facts(weights, self.state.options)
 
     @cached_property
     def errors(self) -> dict[str, str]:
@@ -133,6 +161,7 @@ class Plan:
     page_query: str
     page_url: str
     outputs: list[str]
+    compare: Selection = field(default_factory=Selection)
 
     @property
     def ok(self) -> bool:
@@ -157,6 +186,8 @@ def plan_page(services: Services, args: Mapping[str, str], *, embed: bool, fragm
             states.append(face_state(request.state))
         if view in (None, "playground"):
             states.append(request.state)
+        if view in (None, "compare"):
+            states += slot_states(request.state)
         check_engine(services, request, states)
     state = request.shown_state
     if request.state is not None and "good" in request.values and state.image != request.fallback.image:
@@ -169,14 +200,17 @@ def plan_page(services: Services, args: Mapping[str, str], *, embed: bool, fragm
     play_size = _output_size(services, state)
     play = _clamped(request.play, play_size, (play_size[1] // 2, play_size[0] // 2))
     kernel_param = request.kernel.param if request.state is not None else state.kernel_text
-    page_query = canonical_query(state, kernel_param, inspect, play)
+    compare = request.compare if "good" not in request.values or state.image == request.fallback.image else Selection()
+    if state.compare:
+        compare = _clamped(compare, output_size(services, state.for_slot(0)), default_pixel(services, state))
+    page_query = canonical_query(state, kernel_param, inspect, play, compare)
     page_url = url_for("pages.index") + "?" + page_query
     if view:
         page_url = url_for("pages.embed") + "?" + page_query + f"&view={view}"
     outputs = [url_for("api.output_png", **s.to_query()) for s, shown in
                ((face, view in (None, "inspect")), (state, view in (None, "playground"))) if shown]
     parts = read_parts(args.get("part", "")) if fragment else None
-    return Plan(request, view, state, parts, inspect, play, page_query, page_url, outputs)
+    return Plan(request, view, state, parts, inspect, play, page_query, page_url, outputs, compare)
 
 
 def _output_size(services: Services, state: State) -> tuple[int, int]:
@@ -227,6 +261,9 @@ def build_context(services: Services, plan: Plan) -> PageContext:
         parts=parts,
     )
     context.embeds = [embed_snippet(v, plan.page_query) for v in VIEWS]
+    add_extra_regions(services, plan, context)
+    if parts is None:
+        context.explained = build_options_view(services, state, view)
     return context
 
 
@@ -254,16 +291,18 @@ def _check_image(services: Services, request: PageRequest) -> None:
                                          options=request.fallback.options)
 
 
-def canonical_query(state: State, kernel_param: str, inspect: Selection, play: Selection) -> str:
+def canonical_query(state: State, kernel_param: str, inspect: Selection, play: Selection,
+                    compare: Selection | None = None) -> str:
     """The permalink's query: the API state (kernel as typed), then the selected pixels."""
     query = state.to_query()
     query["kernel"] = kernel_param
-    for (x_name, y_name, pin_name), sel in ((("x", "y", "pin"), inspect), (("px", "py", "ppin"), play)):
+    for (x_name, y_name, pin_name), sel in ((("x", "y", "pin"), inspect), (("px", "py", "ppin"), play),
+                                             (("cx", "cy", "cpin"), compare or Selection())):
         if sel.x is not None and sel.y is not None:
             query[x_name], query[y_name] = str(sel.x), str(sel.y)
         if sel.pinned:
             query[pin_name] = "1"
-    return urlencode(query, safe=",;/")
+    return urlencode(query, safe=",;/()|")  # readable: kernel=gaussian(7,1.5), compare=blur|sharpen
 
 
 def embed_snippet(view: str, page_query: str) -> dict[str, str]:

@@ -6,6 +6,12 @@ A page URL is the API state (``image``, ``kernel``, ``edge``...) plus:
 * ``px``, ``py``, ``ppin`` — the same for the playground photo;
 * ``view`` — which section ``/embed`` shows (``matrix``, ``inspect`` or ``playground``).
 
+The kernel tools are buttons of the same form (``tool=rotate-left``...): the answer shows the edited kernel and
+its permalink holds the result, never the tool. The generator picker and its sliders (``gen``, ``g-*``,
+``generated``; see :mod:`web.generator_form`) fill the grid with a generator's weights, and the permalink keeps
+the call (``kernel=gaussian(7,1.5)``) until a cell is edited by hand. ``base`` is the preset or generator the grid
+was last filled from: what "reset" goes back to.
+
 The kernel-editor form adds fields that never appear in a permalink: the grid cells ``k-ROW-COL``, the preset
 menu ``preset``, the preset the grid was last filled from ``loaded``, the size pickers ``rows``/``cols`` and
 ``good`` (the last state that worked, so an error can keep showing its pictures). Reading the form never stops
@@ -26,14 +32,19 @@ from kernels.errors import InputError
 from kernels.generators import parse_generator
 from kernels.kernel_text import format_number, parse_kernel, parse_number
 from kernels.presets import Preset
+from web import generator_form
+from web.kernel_choice import parse_kernel_choice
+from web.kernel_edit import page_tool
+from web.pickers import PICKER_PARAMS, fold_pickers
 from web.state import DEFAULT_KERNEL, State, parse_int, parse_state
 
-SELECTION_PARAMS: tuple[str, ...] = ("x", "y", "pin", "px", "py", "ppin")
-FORM_PARAMS: tuple[str, ...] = ("preset", "loaded", "rows", "cols", "good")
+SELECTION_PARAMS: tuple[str, ...] = ("x", "y", "pin", "px", "py", "ppin", "cx", "cy", "cpin")
+FORM_PARAMS: tuple[str, ...] = ("preset", "loaded", "rows", "cols", "good", *PICKER_PARAMS,
+                                "tool", "base", *generator_form.FORM_FIELDS)
 PAGE_PARAMS: tuple[str, ...] = (*SELECTION_PARAMS, "view", "part", *FORM_PARAMS)
-PARTS: tuple[str, ...] = ("inspect", "play")
+PARTS: tuple[str, ...] = ("inspect", "play", "compare")
 """Regions a fragment request may ask for alone (``part=play``): pointing at a pixel redraws only its panel."""
-VIEWS: tuple[str, ...] = ("matrix", "inspect", "playground")
+VIEWS: tuple[str, ...] = ("matrix", "inspect", "playground", "compare")
 DEFAULT_VIEW = "inspect"
 MAX_GRID_SIDE = 15
 """Largest kernel side edited as a grid of inputs; larger kernels are shown as a heat map."""
@@ -65,6 +76,14 @@ class KernelForm:
     preset: str
     weights: np.ndarray | None
     invalid_text: str | None = None
+    generator: str | None = None
+    base: str = ""
+    base_title: str = ""
+
+    @property
+    def generator_view(self) -> generator_form.GeneratorView:
+        """The generator picker and sliders: the call in use, or the picker on "none"."""
+        return generator_form.view(self.generator)
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -93,6 +112,7 @@ class PageRequest:
     inspect: Selection = Selection()
     play: Selection = Selection()
     from_form: bool = False
+    compare: Selection = Selection()
 
     @property
     def shown_state(self) -> State:
@@ -103,6 +123,7 @@ class PageRequest:
 def read_page(args: Mapping[str, str], presets: Mapping[str, Preset], *, embed: bool = False) -> PageRequest:
     """Read a page's query parameters (first value of each); never raises :class:`InputError`."""
     errors: dict[str, str] = {}
+    args = fold_pickers(args, presets, _good_state(args.get("good", ""), presets))
     values = {name: value for name, value in args.items() if not _CELL.match(name)}
     kernel = _read_kernel(args, presets, errors)
 
@@ -116,6 +137,9 @@ def read_page(args: Mapping[str, str], presets: Mapping[str, Preset], *, embed: 
     if kernel.invalid_text is not None:
         state_args["kernel"] = DEFAULT_KERNEL
     state = _record(errors, lambda: parse_state(state_args, presets, PAGE_PARAMS))
+    tool = values.get("tool", "").strip()
+    if tool and state is not None and not errors:
+        state, kernel = _apply_tool(state, kernel, tool, presets, values, errors)
 
     view = None
     if embed:
@@ -133,6 +157,7 @@ def read_page(args: Mapping[str, str], presets: Mapping[str, Preset], *, embed: 
         inspect=_selection(args, "x", "y", "pin", errors),
         play=_selection(args, "px", "py", "ppin", errors),
         from_form=any(name in args for name in FORM_PARAMS) or len(values) != len(args),
+        compare=_selection(args, "cx", "cy", "cpin", errors),
     )
 
 
@@ -170,16 +195,26 @@ def _good_state(text: str, presets: Mapping[str, Preset]) -> State:
 
 
 def _read_kernel(args: Mapping[str, str], presets: Mapping[str, Preset], errors: dict[str, str]) -> KernelForm:
-    """Decide where the kernel comes from — a newly chosen preset, the grid cells or ``kernel`` — and read it."""
+    """Decide where the kernel comes from — a newly chosen preset, a generator whose picker or sliders moved,
+    the grid cells or ``kernel`` — and read it."""
     cells = {(int(m[1]), int(m[2])): text for name, text in args.items() if (m := _CELL.match(name))}
     choice = args.get("preset", "").strip()
     loaded = args.get("loaded", "").strip()
     invalid_text = None
+    generator = None
     chosen = bool(choice and choice != loaded and choice in presets)
+    slid = None if chosen else generator_form.read_generator(args, errors)
     if chosen:  # a preset picked from the menu: its own size, whatever the size pickers still say
         texts = preset_texts(presets[choice])
+    elif slid is not None:  # the generator picker or a slider moved: the generator's own size too
+        generator = slid
+        texts = generator_texts(slid)
     elif cells:
         texts = _cell_rectangle(cells, errors)
+        kept = generator_form.kept_generator(args)
+        picked = args.get(generator_form.GEN_FIELD, "").strip()
+        if kept is not None and generator_form.call_parts(kept)[0] == picked:
+            generator = kept  # still the generator's weights unless a cell is found edited below
     else:
         text = args.get("kernel", "").strip() or DEFAULT_KERNEL
         if text in presets:
@@ -188,7 +223,8 @@ def _read_kernel(args: Mapping[str, str], presets: Mapping[str, Preset], errors:
             try:
                 generated = parse_generator(text, "kernel")
                 if generated is not None:  # a generator becomes its weights in the grid
-                    texts = [[format_number(float(w)) for w in row] for row in generated[0]]
+                    generator = generated[1]
+                    texts = generator_texts(generator)
                 else:
                     parse_kernel(text, "kernel")
                     texts = [[cell.strip() for cell in row.split(",")] for row in text.split(";")]
@@ -199,12 +235,74 @@ def _read_kernel(args: Mapping[str, str], presets: Mapping[str, Preset], errors:
         errors["preset"] = f"preset: must be one of the listed kernels (received {choice!r})"
 
     rows, cols = _side(args, "rows", errors), _side(args, "cols", errors)
-    if not chosen:
+    if not chosen and slid is None:
         texts = _resize(texts, rows, cols)
     weights = _weights(texts, errors)
-    preset = matching_preset(weights, presets, prefer=choice or args.get("kernel", "").strip())
-    param = preset or ";".join(",".join(cell.strip() for cell in row) for row in texts)
-    return KernelForm(texts, param, preset, weights, invalid_text)
+    if generator is not None and (weights is None or not _same(weights, generator_texts(generator))):
+        generator = None  # a cell was edited by hand, or the size changed
+    preset = "" if generator else matching_preset(weights, presets, prefer=choice or args.get("kernel", "").strip())
+    param = generator or preset or ";".join(",".join(cell.strip() for cell in row) for row in texts)
+    base = _base(args, presets, chosen_preset=choice if chosen else "", generator=generator)
+    return KernelForm(texts, param, preset, weights, invalid_text, generator, base, _base_title(base, presets))
+
+
+def generator_texts(call: str) -> list[list[str]]:
+    """A generator call's weights as cell texts (exact: they read back as the same numbers)."""
+    weights, _ = parse_generator(call, "kernel")  # type: ignore[misc]
+    return [[format_number(float(w)) for w in row] for row in weights]
+
+
+def _same(weights: np.ndarray, texts: list[list[str]]) -> bool:
+    """Whether ``weights`` are exactly the numbers ``texts`` spell."""
+    if weights.shape != (len(texts), len(texts[0])):
+        return False
+    return all(parse_number(text, "kernel") == weights[r, c]
+               for r, row in enumerate(texts) for c, text in enumerate(row))
+
+
+def _base(args: Mapping[str, str], presets: Mapping[str, Preset], *, chosen_preset: str,
+          generator: str | None) -> str:
+    """The preset or generator call the grid was last filled from ("" when unknown): what "reset" restores."""
+    if chosen_preset:
+        return chosen_preset
+    if generator is not None:
+        return generator
+    if not any(_CELL.match(name) for name in args):
+        text = args.get("kernel", "").strip()
+        if text in presets:
+            return text
+    submitted = args.get("base", "").strip()
+    if submitted in presets or generator_form.kept_generator({generator_form.GENERATED_FIELD: submitted}) == submitted:
+        return submitted
+    return ""
+
+
+def _base_title(base: str, presets: Mapping[str, Preset]) -> str:
+    """How the reset button names what it restores: the preset's title or the generator call."""
+    if base in presets:
+        return presets[base].title
+    return f"{generator_form.TITLES[generator_form.call_parts(base)[0]]}, {base}" if base else ""
+
+
+def _apply_tool(state: State, kernel: KernelForm, tool: str, presets: Mapping[str, Preset],
+                values: dict[str, str], errors: dict[str, str]) -> tuple[State, KernelForm]:
+    """A kernel-tool button: the edited state and grid; the origin field follows the tap it was on."""
+    reset_to = parse_kernel_choice(kernel.base, presets, "base") if kernel.base else None
+    try:
+        edited, texts = page_tool(state, kernel.texts, tool, presets=presets, reset_to=reset_to)
+    except InputError as err:
+        errors.setdefault(err.field, err.message)
+        return state, kernel
+    if edited.preset is not None:
+        texts = preset_texts(presets[edited.preset])
+    elif edited.generator is not None:
+        texts = generator_texts(edited.generator)
+    param = edited.preset or edited.generator or ";".join(",".join(cell.strip() for cell in row) for row in texts)
+    origin = edited.options.origin
+    values["origin"] = "" if origin is None else f"{origin[0]},{origin[1]}"
+    form = KernelForm(texts, param, edited.preset or "", edited.kernel, None, edited.generator, kernel.base,
+                      kernel.base_title)
+    return edited, form
 
 
 def preset_texts(preset: Preset) -> list[list[str]]:

@@ -19,8 +19,9 @@ from kernels.errors import InputError
 from kernels.samples import list_samples
 from kernels.store import is_image_id
 from web.compute import Services
+from web.histogram_view import HistogramView, histogram_view
 from web.page_state import PageRequest, Selection
-from web.panel import MAX_TABLE_TAPS, Panel, build_panel, shade
+from web.panel import MAX_TABLE_TAPS, Panel, build_panel, flip_view, shade
 from web.state import State
 
 FACE = "face"
@@ -43,6 +44,7 @@ class Mark:
     height: float
     background: str = ""
     label: str = ""
+    text: str = ""  # a number drawn inside the mark (the weight over a tap when convolving)
 
     def style(self) -> str:
         style = f"left:{self.left:.4f}%;top:{self.top:.4f}%;width:{self.width:.4f}%;height:{self.height:.4f}%"
@@ -77,11 +79,12 @@ class Region:
     panel: Panel
     in_size: tuple[int, int]
     out_size: tuple[int, int]
+    histogram: HistogramView | None = None
 
 
 def face_state(state: State) -> State:
-    """Sections 1–2 run the page's kernel and options on the grey face."""
-    return replace(state, image=FACE, color="gray")
+    """Sections 1–2 run the page's kernel and options on the grey face (one kernel: combine is the playground's)."""
+    return replace(state, image=FACE, color="gray", combine=None, kernel2=None, kernel2_default=False, compare=())
 
 
 def check_engine(services: Services, request: PageRequest, states: list[State]) -> None:
@@ -111,6 +114,7 @@ def build_region(services: Services, state: State, selection: Selection, area: s
     y = _clamp(selection.y if selection.y is not None else default[1], out_h)
     info = services.explain(state, x, y)
     panel = build_panel(info, state.options, state.display, result.origin, result.last_input.shape[:2])
+    panel.flip = flip_view(state.kernel, result.weights, result.origin, state.options)
     sy, sx = state.options.stride
     start = (info["input_x"] - x * sx, info["input_y"] - y * sy)
 
@@ -133,7 +137,7 @@ def build_region(services: Services, state: State, selection: Selection, area: s
         output_figure.marks.append(_box("reticle", x, y, 1, 1, (out_h, out_w)))
         input_figure.marks.append(_box("reticle", info["input_x"], info["input_y"], 1, 1, (in_h, in_w)))
     return Region(state, Selection(x, y, selection.pinned), input_figure, output_figure, panel,
-                  (in_h, in_w), (out_h, out_w))
+                  (in_h, in_w), (out_h, out_w), histogram_view(services, state, area))
 
 
 def _clamp(value: int, size: int) -> int:
@@ -156,6 +160,11 @@ def _window_marks(panel: Panel, info: dict, state: State, origin: tuple[int, int
     marks = [_box("window", left, top, (kw - 1) * dx + 1, (kh - 1) * dy + 1, size,
                   label=f"{kh}×{kw} window around input x {info['input_x']}, y {info['input_y']}")]
     height, width = size
+    if detailed and kh * kw <= MAX_TABLE_TAPS and state.options.op == "convolve":
+        # The weights as multiplied (already turned 180°), each over the input pixel it multiplies.
+        for i, row in enumerate(first["weights"]):
+            for j, weight in enumerate(row):
+                marks.append(_box("weight", left + j * dx, top + i * dy, 1, 1, size, text=short_weight(weight)))
     if detailed and kh * kw <= MAX_TABLE_TAPS:
         for i in range(kh):
             for j in range(kw):
@@ -170,6 +179,22 @@ def _window_marks(panel: Panel, info: dict, state: State, origin: tuple[int, int
                                   background=background))
     marks.append(_box("centre", info["input_x"], info["input_y"], 1, 1, size))
     return marks
+
+
+def short_weight(weight: float) -> str:
+    """A weight in at most four characters, to fit over one pixel: ``-1``, ``5``, ``.06``, ``1.5``, ``-476``."""
+    w = float(weight)
+    if w == round(w) and abs(w) < 1e4:
+        text = str(round(w))
+    elif abs(w) >= 10:
+        text = f"{w:.0f}"
+    elif abs(w) >= 1:
+        text = f"{w:.1f}"
+    else:
+        text = f"{w:.2f}".replace("0.", ".", 1)
+        if text in (".00", "-.00"):
+            text = "≈0"
+    return text  # a hyphen-minus: narrower than "−", and the marks are not read out
 
 
 @dataclass

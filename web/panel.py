@@ -11,11 +11,18 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+import numpy as np
+
+from kernels.kernelcrop import kernel_sum
 from kernels.options import Options
 
 MAX_TABLE_TAPS = 81
 """Kernels with more taps than this (9×9) get a summary instead of the tap-by-tap table."""
 
+WHY_CORRELATE = (
+    "PyTorch’s conv2d and OpenCV’s filter2D correlate: their kernels are learned or designed for the job, so "
+    "flipping them first would gain nothing, and for kernels that look the same turned 180° the two are equal."
+)
 MINUS = "\u2212"
 CHANNEL_TITLES = {"gray": "Grey (luma)", "R": "Red", "G": "Green", "B": "Blue"}
 _CHANNEL_RGB = {"gray": (1, 1, 1), "R": (1, 0, 0), "G": (0, 1, 0), "B": (0, 0, 1)}
@@ -97,6 +104,19 @@ class ChannelPanel:
 
 
 @dataclass
+class FlipView:
+    """The kernel as written and as multiplied (turned 180°, and normalised when asked), for small kernels."""
+
+    written: list[list[str]]
+    turned: list[list[str]]
+    written_origin: tuple[int, int]
+    turned_origin: tuple[int, int]
+    normalised_by: str
+    symmetric: bool
+    why: str = WHY_CORRELATE
+
+
+@dataclass
 class Panel:
     """Everything the panel template shows, plus the exact numbers for ``data-*``."""
 
@@ -112,6 +132,7 @@ class Panel:
     pass_note: str
     summary: str
     data: dict[str, str] = field(default_factory=dict)
+    flip: FlipView | None = None
 
     @property
     def taps(self) -> int:
@@ -234,3 +255,24 @@ def _summary(info: dict, channels: list[ChannelPanel]) -> str:
         return f"{head} sum {ch.sum}, stored {ch.stored}{', clipped' if ch.clipped else ''}."
     parts = [f"{ch.name} {ch.stored}{' clipped' if ch.clipped else ''}" for ch in channels]
     return f"{head} stored {', '.join(parts)}."
+
+
+def flip_view(kernel: np.ndarray, multiplied: np.ndarray, origin: tuple[int, int], options: Options) -> FlipView | None:
+    """Written and turned kernels side by side, when convolving a kernel small enough to list (≤ 9×9).
+
+    ``multiplied`` and ``origin`` are the engine's weights as multiplied and their origin
+    (:class:`kernels.engine.FilterResult`).
+    """
+    kernel = np.asarray(kernel, dtype=np.float64)
+    if options.op != "convolve" or kernel.size > MAX_TABLE_TAPS:
+        return None
+    kh, kw = kernel.shape
+    written_origin = (kh - 1 - origin[0], kw - 1 - origin[1])
+    total = kernel_sum(kernel)
+    normalised_by = fmt(total) if options.normalize and total not in (0, 1) else ""
+    return FlipView(
+        written=[[fmt(v) for v in row] for row in kernel.tolist()],
+        turned=[[fmt(v) for v in row] for row in np.asarray(multiplied).tolist()],
+        written_origin=written_origin, turned_origin=(int(origin[0]), int(origin[1])),
+        normalised_by=normalised_by, symmetric=bool(np.array_equal(kernel, kernel[::-1, ::-1])),
+    )

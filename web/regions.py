@@ -24,6 +24,12 @@ TEMPLATES: dict[str, str] = {
     "play-panel": "partials/play_panel.html",
     "share": "partials/share.html",
     "form-meta": "partials/meta.html",
+    "edge-compare": "partials/edge_compare.html",
+    # Combine, compare and the exports
+    "combine": "partials/combine.html",
+    "compare-tools": "partials/compare.html",
+    "compare-region": "partials/compare_panel.html",
+    "exports": "partials/export.html",
 }
 REPLACED_WHOLE = frozenset({"inspect-panel", "play-panel"})
 """Regions without controls, swapped by innerHTML; the others are morphed so typing and focus survive."""

@@ -9,7 +9,8 @@ from tests.browser.support import TIMEOUT_MS, api_json, assert_panel_is_api
 
 pytestmark = pytest.mark.browser
 
-VIEWS = ("matrix", "inspect", "playground")
+VIEWS = ("matrix", "inspect", "playground", "compare")
+FULL = "/?kernel=sobel-left&combine=direction&compare=blur|outline|emboss|sobel-top"
 
 
 def test_the_inspect_view_works_inside_an_iframe(page, live_server):
@@ -53,7 +54,8 @@ def test_no_sideways_scrolling_at_320_px(page, live_server, path):
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
 
 
-@pytest.mark.parametrize("path", ["/", *[f"/embed?view={view}" for view in VIEWS]])
+@pytest.mark.parametrize("path", ["/", FULL, *[f"/embed?view={view}" for view in VIEWS],
+                                  "/embed?view=compare&compare=blur|sharpen"])
 def test_axe_finds_no_violations(browser, live_server, axe_source, path):
     context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
     page = context.new_page()
