@@ -97,12 +97,12 @@ def test_a_new_preset_choice_replaces_the_cells(client):
     page = tags(response.data)
     assert response.status_code == 200
     assert page.by_id("k-0-0")["value"] == "1/16"
-    assert "kernel=blur" in response.headers["HX-Replace-Url"]
+    assert "kernel=blur" in response.headers["X-Page-Url"]
 
 
 def test_cells_equal_to_a_preset_are_named_after_it(client):
     response = client.get("/fragment?kernel=0,-1,0;-1,5,-1;0,-1,0")
-    assert "kernel=sharpen" in response.headers["HX-Replace-Url"]
+    assert "kernel=sharpen" in response.headers["X-Page-Url"]
 
 
 def test_resizing_keeps_the_centre(client):
@@ -159,7 +159,7 @@ def test_fragment_regions_follow_the_view(client):
     assert partial_targets(pointed) == ["play-region", "play-panel", "region-hashes"]
     embed = client.get("/fragment?kernel=blur&view=playground").data.decode()
     assert "inspect-region" not in partial_targets(embed) and "play-region" in partial_targets(embed)
-    address = client.get("/fragment?kernel=blur&view=inspect").headers["HX-Replace-Url"]
+    address = client.get("/fragment?kernel=blur&view=inspect").headers["X-Page-Url"]
     assert address.startswith("/embed?") and "view=inspect" in address
 
 
@@ -206,7 +206,8 @@ def test_the_page_carries_the_hashes_of_its_regions(client):
 
 def test_fragment_headers_name_the_new_pictures(client):
     response = client.get("/fragment?kernel=emboss&image=camera&x=1&y=2")
-    assert response.headers["X-Output-Images"].split(" ") == [
-        "/api/output.png?image=face&kernel=emboss", "/api/output.png?image=camera&kernel=emboss"]
-    assert response.headers["HX-Replace-Url"].endswith("kernel=emboss&x=1&y=2&px=256&py=256")
+    assert json.loads(response.headers["X-Output-Images"]) == {
+        "output-image": "/api/output.png?image=face&kernel=emboss",
+        "play-output-image": "/api/output.png?image=camera&kernel=emboss"}
+    assert response.headers["X-Page-Url"].endswith("kernel=emboss&x=1&y=2&px=256&py=256")
     assert "X-Output-Images" not in client.get("/fragment?kernel=emboss&px=3&py=3&part=play").headers
