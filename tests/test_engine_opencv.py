@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bench.references import OPENCV_BORDERS as BORDERS
-from bench.references import every_option, opencv_result
+from bench.references import opencv_result
 from kernels.engine import filter_image
 from kernels.options import Options
 from tests.test_engine_loops import tolerance
@@ -74,17 +74,3 @@ def test_large_kernel_agrees_with_filter2d_dft_path() -> None:
     for method in ("auto", "direct", "fft"):
         raw = filter_image(image, kernel, Options(edge="mirror"), method=method).raw
         assert np.abs(raw - expected).max() <= tolerance(expected), method
-
-
-@pytest.mark.parametrize("edge", [*sorted(BORDERS), "wrap"])
-@pytest.mark.parametrize("op", ["correlate", "convolve"])
-def test_every_option_at_once_matches_filter2d(edge: str, op: str) -> None:
-    rng = np.random.default_rng(12)
-    image = (rng.random((40, 36, 3)) * 255).astype(np.float32)
-    kernel = rng.standard_normal((3, 4)) + 0.5
-    options = Options(op=op, edge=edge, cval=30.0, normalize=True, divisor=2.0, offset=10.0, stride=(2, 3),
-                      dilation=(2, 1), repeat=2, origin=(0, 2))
-    expected = every_option(opencv_result, image, kernel, options)
-    raw = filter_image(image, kernel, options).raw
-    assert raw.shape == expected.shape
-    assert np.abs(raw - expected).max() <= tolerance(expected)

@@ -17,7 +17,7 @@ import scipy.signal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bench.references import SCIPY_MODES, every_option, scipy_result
+from bench.references import SCIPY_MODES, scipy_result
 from kernels.engine import filter_image
 from kernels.fftconv import dilate
 from kernels.options import Options
@@ -114,17 +114,3 @@ def test_colour_channels_are_filtered_independently() -> None:
     for channel in range(3):
         alone = filter_image(np.ascontiguousarray(image[:, :, channel]), kernel, options).raw
         np.testing.assert_allclose(raw[:, :, channel], alone, atol=1e-3)
-
-
-@pytest.mark.parametrize("edge", sorted(SCIPY_MODES))
-@pytest.mark.parametrize("op", ["correlate", "convolve"])
-def test_every_option_at_once_matches_scipy(edge: str, op: str) -> None:
-    rng = np.random.default_rng(11)
-    image = (rng.random((40, 36, 3)) * 255).astype(np.float32)
-    kernel = rng.standard_normal((3, 4)) + 0.5
-    options = Options(op=op, edge=edge, cval=30.0, normalize=True, divisor=2.0, offset=10.0, stride=(2, 3),
-                      dilation=(2, 1), repeat=2, origin=(0, 2))
-    expected = every_option(scipy_result, image.astype(np.float64), kernel, options)
-    raw = filter_image(image, kernel, options).raw
-    assert raw.shape == expected.shape
-    assert np.abs(raw - expected).max() <= tolerance(expected)
