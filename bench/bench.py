@@ -14,7 +14,8 @@ Times are medians over rounds; each round runs every contender in turn for a sho
 
 Targets (the "check" column): at least 3× faster than SciPy everywhere; within 6× of filter2D for
 dense kernels up to 9×9 and within 2.5× from 11×11; faster than filter2D for separable kernels from
-15×15. Request rows (:func:`request_rows`) have their own targets.
+15×15. Rows with every option on (:func:`every_option_row`) have the dense targets. Request rows
+(:func:`request_rows`) have their own targets.
 """
 
 from __future__ import annotations
@@ -34,7 +35,9 @@ import scipy
 import scipy.ndimage as ndi
 from PIL import Image, ImageFilter
 
+from bench.references import every_option, opencv_result, scipy_result
 from kernels.engine import filter_image
+from kernels.options import Options
 
 KERNEL_SIZES = (3, 5, 7, 15, 31)
 
@@ -134,6 +137,48 @@ def judge(row: Row, k: int, kind: str) -> None:
         checks.append(("eng÷f2D < 1", row.engine_ms < row.filter2d_ms))
     row.target = ", ".join(text for text, _ in checks)
     row.passed = all(ok for _, ok in checks)
+
+
+EVERY_OPTION_CASES = (
+    (512, 3, "extend"), (512, 3, "wrap"), (512, 3, "mirror"), (512, 3, "symmetric"), (512, 3, "constant"),
+    (512, 15, "mirror"), (1024, 3, "mirror"), (1024, 15, "wrap"),
+)
+"""(image side, kernel side, edge mode) of the rows with every option on; RGB images."""
+
+
+def every_option_row(size: int, k: int, edge: str, rounds: int, rng: np.random.Generator) -> Row:
+    """A dense k×k kernel on an RGB image with every option at once: convolve, the edge mode (cval 40),
+    normalise, divisor 2, offset 10, stride 2, dilation 2, two passes and a corner origin.
+
+    SciPy and filter2D have no stride, normalise, divisor, offset or repeat: they filter at full
+    resolution and slice, as their users would (:func:`bench.references.every_option`). The engine's
+    result is checked against SciPy's in the same row.
+    """
+    image = (rng.random((size, size, 3), dtype=np.float32) * 255).astype(np.float32)
+    kernel = rng.random((k, k))
+    options = Options(op="convolve", edge=edge, cval=40.0, normalize=True, divisor=2.0, offset=10.0,
+                      stride=(2, 2), dilation=(2, 2), repeat=2, origin=(0, k - 1))
+    kernel32 = kernel.astype(np.float32)
+    engine = filter_image(image, kernel, options)
+    expected = every_option(scipy_result, image, kernel32, options)
+    same = bool(np.abs(engine.raw - expected).max() <= 1e-4 * max(1.0, float(np.abs(expected).max())))
+    contenders: dict[str, Callable[[], object]] = {
+        "engine": lambda: filter_image(image, kernel, options),
+        "scipy": lambda: every_option(scipy_result, image, kernel32, options),
+        "filter2d": lambda: every_option(opencv_float32, image, kernel32, options),
+    }
+    ms = {name: seconds * 1e3 for name, seconds in median_times(contenders, rounds).items()}
+    row = Row(f"{size}² RGB  {k:>2}×{k:<2} all options, {edge}", ms["engine"], engine.method, ms["scipy"],
+              ms["filter2d"])
+    judge(row, k, "dense")
+    if not same:
+        row.target += ", result = SciPy's"
+        row.passed = False
+    return row
+
+
+def opencv_float32(image: np.ndarray, kernel: np.ndarray, options: Options) -> np.ndarray:
+    return opencv_result(image, kernel, options, dtype=np.float32)
 
 
 # --- Request timing -----------------------------------------------------------------------------------------
@@ -271,6 +316,7 @@ def main() -> None:
             for k in KERNEL_SIZES:
                 for kind in ("dense", "separable"):
                     rows.append(engine_row(size, channels, k, kind, rounds, rng))
+    rows.extend(every_option_row(size, k, edge, rounds, rng) for size, k, edge in EVERY_OPTION_CASES if size in sizes)
     rows.extend(request_rows(rounds))
     print_table(rows)
     failed = [row.case for row in rows if row.passed is False]

@@ -48,8 +48,13 @@
     const detail = ctx.sourceEvent && ctx.sourceEvent.type === "pick" ? ctx.sourceEvent.detail : null;
     waiting.add((detail && detail.part) || "all");
     if (!waiting.has("all")) ctx.request.body.set("part", [...waiting].join(","));
-    ctx.request.headers["X-Regions"] = [...shown].map((pair) => pair.join(":")).join(",");
+    // A region inside a closed panel (the share panel) is marked "-": the server skips it until it opens.
+    const hidden = new Set([...document.querySelectorAll("details[data-hides]:not([open])")].map((d) => d.dataset.hides));
+    ctx.request.headers["X-Regions"] = [...shown].map(([region, hash]) => `${region}:${hidden.has(region) ? "-" : hash}`).join(",");
   });
+  document.addEventListener("toggle", (event) => {
+    if (event.target instanceof HTMLDetailsElement && event.target.dataset.hides && event.target.open) send();
+  }, true);
 
   function selected(area) {
     const names = AREAS[area];
@@ -142,7 +147,10 @@
 
   /* ---- pointer, touch and keys ---- */
 
-  document.addEventListener("pointermove", (event) => {
+  // pointerrawupdate (secure contexts, Chromium) arrives as soon as the pointer moves; pointermove waits for
+  // the next frame, which would add up to 16 ms before the panel's request even starts.
+  const moveEvent = "onpointerrawupdate" in window ? "pointerrawupdate" : "pointermove";
+  document.addEventListener(moveEvent, (event) => {
     if (event.pointerType === "touch") return; // touch: tap to pin, dragging scrolls the page
     const pick = closest(event.target, ".pick");
     if (pick) {
@@ -251,15 +259,30 @@
     shown.delete("form-status"); // so the next answer replaces this message
   }
 
-  // The answer's headers name the new output pictures: start loading them while htmx is still reading and
-  // morphing the answer; the <img> elements then find them in the browser's memory cache.
+  // The answer's headers arrive before its body: they name the new output pictures by the id of their <img>.
+  // Point the pictures at them now, so they load and show while htmx is still waiting for the regions; the
+  // <img> keeps showing the old picture until the new one is ready.
   document.addEventListener("htmx:before:response", (event) => {
     const names = event.detail.ctx.response.headers.get("X-Output-Images");
-    for (const src of names ? names.split(" ") : []) {
-      const early = new Image();
-      early.src = src;
-      early.decode().catch(() => {});
+    for (const [id, src] of Object.entries(names ? JSON.parse(names) : {})) {
+      const image = document.getElementById(id);
+      if (image && image.getAttribute("src") !== src) image.setAttribute("src", src);
     }
+  });
+
+  // The address bar follows each answer that worked (X-Page-Url), once the new state has been painted:
+  // history.replaceState costs Chromium a few milliseconds that a pointer sweep should not wait for.
+  let nextUrl = null;
+  const replaceUrl = () => {
+    if (nextUrl && nextUrl !== location.pathname + location.search) history.replaceState(history.state, "", nextUrl);
+    nextUrl = null;
+  };
+  document.addEventListener("htmx:after:request", (event) => {
+    const response = event.detail.ctx.response;
+    const url = response && response.headers.get("X-Page-Url");
+    if (!url) return;
+    if (nextUrl === null) requestAnimationFrame(() => setTimeout(replaceUrl, 0));
+    nextUrl = url;
   });
 
   document.addEventListener("htmx:after:swap", () => {
@@ -374,7 +397,7 @@
     }
   }
 
-  // The address bar holds the whole state from the start; htmx keeps it current (HX-Replace-Url).
+  // The address bar holds the whole state from the start; each answer brings its address (X-Page-Url).
   // On a narrow screen the number table scrolls sideways: start with the highlighted number in view.
   const chosen = matrix && matrix.querySelector("td.sel");
   if (chosen) {

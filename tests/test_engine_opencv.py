@@ -14,37 +14,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bench.references import OPENCV_BORDERS as BORDERS
+from bench.references import opencv_result
 from kernels.engine import filter_image
 from kernels.options import Options
 from tests.test_engine_loops import tolerance
-
-BORDERS = {
-    "extend": cv2.BORDER_REPLICATE,
-    "mirror": cv2.BORDER_REFLECT_101,
-    "symmetric": cv2.BORDER_REFLECT,
-    "constant": cv2.BORDER_CONSTANT,
-}
-
-
-def opencv_result(image: np.ndarray, kernel: np.ndarray, options: Options) -> np.ndarray:
-    kh, kw = kernel.shape
-    oy, ox = options.origin if options.origin is not None else (kh // 2, kw // 2)
-    if options.op == "convolve":
-        kernel = kernel[::-1, ::-1]
-        oy, ox = kh - 1 - oy, kw - 1 - ox
-    kernel = np.ascontiguousarray(kernel, dtype=np.float64)
-    image = image.astype(np.float64)
-    if options.edge == "wrap" or (options.edge == "constant" and options.cval != 0):
-        border = cv2.BORDER_WRAP if options.edge == "wrap" else cv2.BORDER_CONSTANT
-        padded = cv2.copyMakeBorder(image, oy, kh - 1 - oy, ox, kw - 1 - ox, border, value=[options.cval] * 4)
-        if image.ndim == 3 and padded.ndim == 2:
-            padded = padded[:, :, None]
-        full = cv2.filter2D(padded, cv2.CV_64F, kernel, anchor=(ox, oy), borderType=cv2.BORDER_CONSTANT)
-        if full.ndim == 2 and image.ndim == 3:
-            full = full[:, :, None]
-        return full[oy : oy + image.shape[0], ox : ox + image.shape[1]]
-    out = cv2.filter2D(image, cv2.CV_64F, kernel, anchor=(ox, oy), borderType=BORDERS[options.edge])
-    return out[:, :, None] if (image.ndim == 3 and out.ndim == 2) else out
 
 
 @st.composite

@@ -1,11 +1,6 @@
 """The engine against scipy.ndimage.correlate / convolve and scipy.signal.correlate2d.
 
-Mode names: extend → nearest, wrap → grid-wrap, mirror → mirror, symmetric → reflect, constant →
-constant (cval). SciPy's ``origin`` counts from the kernel's centre (n // 2), so our origin o is
-SciPy's o − n // 2; for ``convolve`` SciPy moves the origin itself (it negates it and, for even sides,
-subtracts 1), which lands on exactly the rotated-kernel origin (n − 1 − o) of our definition, so the
-same shift is passed to both functions. Dilation is checked with the kernel spread out by zeros, and
-the stride by slicing the full-resolution result.
+The mapping of modes and origins is in :mod:`bench.references`.
 
 SciPy 1.17's 2-D correlate reads uninitialised memory when a (spread) kernel reaches more than an
 image-length past the border (e.g. a 9×1 kernel on a 2×1 image with origin (4, 0) gives 1.6e-322 in
@@ -22,27 +17,11 @@ import scipy.signal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bench.references import SCIPY_MODES, scipy_result
 from kernels.engine import filter_image
 from kernels.fftconv import dilate
 from kernels.options import Options
 from tests.test_engine_loops import tolerance
-
-SCIPY_MODES = {
-    "extend": "nearest", "wrap": "grid-wrap", "mirror": "mirror", "symmetric": "reflect", "constant": "constant",
-}
-
-
-def scipy_result(image: np.ndarray, kernel: np.ndarray, options: Options) -> np.ndarray:
-    spread = dilate(kernel, options.dilation)
-    kh, kw = kernel.shape
-    oy, ox = options.origin if options.origin is not None else (kh // 2, kw // 2)
-    shift = [oy * options.dilation[0] - spread.shape[0] // 2, ox * options.dilation[1] - spread.shape[1] // 2]
-    if image.ndim == 3:
-        spread = spread[:, :, None]
-        shift.append(0)
-    run = ndi.correlate if options.op == "correlate" else ndi.convolve
-    full = run(image, spread, mode=SCIPY_MODES[options.edge], cval=options.cval, origin=shift)
-    return full[:: options.stride[0], :: options.stride[1]]
 
 
 @st.composite

@@ -69,7 +69,7 @@ def test_a_bad_typed_kernel_is_named_and_kept(client):
 def test_pointing_in_compare_redraws_only_that_section_and_is_in_the_address(client):
     response = client.get(f"/fragment?{PHOTO}&{SLOTS}&cx=40&cy=5&cpin=1&part=compare")
     assert partial_targets(response.data.decode()) == ["compare-region", "region-hashes"]
-    address = parse_qs(urlsplit(response.headers["HX-Replace-Url"]).query)
+    address = parse_qs(urlsplit(response.headers["X-Page-Url"]).query)
     assert address["cx"] == ["31"] and address["cy"] == ["5"] and address["cpin"] == ["1"]
 
 

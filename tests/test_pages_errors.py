@@ -39,7 +39,7 @@ def test_bad_cell_is_marked_and_everything_else_kept(client):
 def test_bad_cell_in_a_fragment_is_a_400_with_every_region_and_no_new_url(client):
     response = client.get(f"/fragment?{cells([['x']])}&preset=&loaded=&{GOOD}")
     assert response.status_code == 400
-    assert "HX-Replace-Url" not in response.headers
+    assert "X-Page-Url" not in response.headers
     html = response.data.decode()
     assert "kernel-editor" in partial_targets(html)
     assert 'id="err-k-0-0"' in html

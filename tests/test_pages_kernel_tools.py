@@ -98,8 +98,8 @@ def test_fragment_answers_a_tool_with_the_new_grid_and_address(client):
     fields = form_of(client, f"/?kernel={HAND}")
     response = client.get("/fragment?" + urlencode({**fields, "tool": "flip-h"}))
     assert response.status_code == 200
-    assert query_of(response.headers["HX-Replace-Url"])["kernel"] == "3,2,1;6,5,4;9,8,7"
-    assert "tool=" not in response.headers["HX-Replace-Url"]
+    assert query_of(response.headers["X-Page-Url"])["kernel"] == "3,2,1;6,5,4;9,8,7"
+    assert "tool=" not in response.headers["X-Page-Url"]
     body = response.data.decode()
     assert tags(body).by_id("k-0-0")["value"] == "3"
     assert "/api/output.png?image=face&amp;kernel=3,2,1;6,5,4;9,8,7" in body

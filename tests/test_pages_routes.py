@@ -98,12 +98,12 @@ def test_a_new_preset_choice_replaces_the_cells(client):
     page = tags(response.data)
     assert response.status_code == 200
     assert page.by_id("k-0-0")["value"] == "1/16"
-    assert "kernel=blur" in response.headers["HX-Replace-Url"]
+    assert "kernel=blur" in response.headers["X-Page-Url"]
 
 
 def test_cells_equal_to_a_preset_are_named_after_it(client):
     response = client.get("/fragment?kernel=0,-1,0;-1,5,-1;0,-1,0")
-    assert "kernel=sharpen" in response.headers["HX-Replace-Url"]
+    assert "kernel=sharpen" in response.headers["X-Page-Url"]
 
 
 def test_resizing_keeps_the_centre(client):
@@ -158,7 +158,7 @@ def test_fragment_regions_follow_the_view(client):
     assert partial_targets(pointed) == ["play-region", "play-panel", "region-hashes"]
     embed = client.get("/fragment?kernel=blur&view=playground").data.decode()
     assert "inspect-region" not in partial_targets(embed) and "play-region" in partial_targets(embed)
-    address = client.get("/fragment?kernel=blur&view=inspect").headers["HX-Replace-Url"]
+    address = client.get("/fragment?kernel=blur&view=inspect").headers["X-Page-Url"]
     assert address.startswith("/embed?") and "view=inspect" in address
 
 
@@ -205,7 +205,44 @@ def test_the_page_carries_the_hashes_of_its_regions(client):
 
 def test_fragment_headers_name_the_new_pictures(client):
     response = client.get("/fragment?kernel=emboss&image=camera&x=1&y=2")
-    assert response.headers["X-Output-Images"].split(" ") == [
-        "/api/output.png?image=face&kernel=emboss", "/api/output.png?image=camera&kernel=emboss"]
-    assert response.headers["HX-Replace-Url"].endswith("kernel=emboss&x=1&y=2&px=256&py=256")
+    assert json.loads(response.headers["X-Output-Images"]) == {
+        "output-image": "/api/output.png?image=face&kernel=emboss",
+        "play-output-image": "/api/output.png?image=camera&kernel=emboss"}
+    assert response.headers["X-Page-Url"].endswith("kernel=emboss&x=1&y=2&px=256&py=256")
     assert "X-Output-Images" not in client.get("/fragment?kernel=emboss&px=3&py=3&part=play").headers
+
+
+def test_fragment_headers_leave_before_the_body(client):
+    response = client.get("/fragment?kernel=emboss&x=1&y=2")
+    assert response.is_streamed
+    assert "<hx-partial" in response.get_data(as_text=True)
+
+
+def test_a_region_differing_only_by_what_was_typed_is_not_sent_again(client):
+    grid = "&".join(f"k-{r}-{c}={'5' if (r, c) == (1, 1) else '0'}" for r in range(3) for c in range(3))
+    first = client.get(f"/fragment?{grid}&rows=3&cols=3&loaded=")
+    hashes = tags(first.data).by_id("region-hashes")["data-hashes"]
+    typed = grid.replace("k-1-1=5", "k-1-1=6")
+    again = client.get(f"/fragment?{typed}&rows=3&cols=3&loaded=", headers={"X-Regions": hashes})
+    targets = partial_targets(again.data.decode())
+    assert "kernel-editor" not in targets  # the browser shows the 6 it sent
+    assert "inspect-panel" in targets and "play-panel" in targets
+
+
+def test_a_region_the_server_changes_is_sent(client):
+    grid = "&".join(f"k-{r}-{c}=1" for r in range(3) for c in range(3))
+    first = client.get(f"/fragment?{grid}&rows=3&cols=3&loaded=")
+    hashes = tags(first.data).by_id("region-hashes")["data-hashes"]
+    picked = client.get(f"/fragment?{grid}&rows=3&cols=3&loaded=&preset=sharpen", headers={"X-Regions": hashes})
+    editor = tags(picked.data).by_id("k-1-1")
+    assert "kernel-editor" in partial_targets(picked.data.decode()) and editor["value"] == "5"
+
+
+def test_hidden_regions_are_neither_rendered_nor_sent(client):
+    page = tags(client.get("/?kernel=blur").data).by_id("region-hashes")["data-hashes"]
+    hidden = ",".join(pair if not pair.startswith("share:") else "share:-" for pair in page.split(","))
+    answer = client.get("/fragment?kernel=sharpen", headers={"X-Regions": hidden}).data.decode()
+    assert "share" not in partial_targets(answer)
+    assert "share:" not in tags(answer).by_id("region-hashes")["data-hashes"]
+    shown = client.get("/fragment?kernel=sharpen", headers={"X-Regions": page}).data.decode()
+    assert "share" in partial_targets(shown)

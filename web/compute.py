@@ -45,7 +45,11 @@ def size_in_bytes(value: Any) -> int:
 
 
 class LRU:
-    """A small thread-safe least-recently-used cache, bounded by entries and by bytes."""
+    """A small thread-safe least-recently-used cache, bounded by entries and by bytes.
+
+    A value being made is shared: a second request for the same key (the page's fragment and the picture it
+    names arrive together) waits for the first instead of computing it again.
+    """
 
     def __init__(self, size: int, max_bytes: int = 256 * 1024 * 1024) -> None:
         self.size = size
@@ -53,13 +57,30 @@ class LRU:
         self._items: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
+        self._making: dict[Hashable, threading.Event] = {}
 
     def get_or_make(self, key: Hashable, make: Callable[[], Any]) -> Any:
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key][0]
-        value = make()
+        while True:
+            with self._lock:
+                if key in self._items:
+                    self._items.move_to_end(key)
+                    return self._items[key][0]
+                running = self._making.get(key)
+                if running is None:
+                    done = self._making[key] = threading.Event()
+                    break
+            running.wait()
+            # Made (or failed) by another thread: look again; after a failure this thread tries itself.
+        try:
+            value = make()
+            self._store(key, value)
+        finally:
+            with self._lock:
+                del self._making[key]
+            done.set()
+        return value
+
+    def _store(self, key: Hashable, value: Any) -> None:
         cost = size_in_bytes(value)
         with self._lock:
             if key not in self._items:
@@ -68,7 +89,6 @@ class LRU:
             while len(self._items) > 1 and (len(self._items) > self.size or self._bytes > self.max_bytes):
                 _, (_, old_cost) = self._items.popitem(last=False)
                 self._bytes -= old_cost
-        return value
 
 
 @dataclass

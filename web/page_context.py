@@ -47,13 +47,13 @@ TRUE_TEXTS = {"1", "on", "true", "yes"}
 CELL_NAME = re.compile(r"^k-(\d+)-(\d+)$")
 
 REGIONS_OF_PART = {"inspect": ("inspect-region", "inspect-panel"), "play": ("play-region", "play-panel")}
+KERNEL_REGIONS = ("kernel-editor", "kernel-facts", "options")
 REGIONS_BY_VIEW: dict[str | None, tuple[str, ...]] = {
-    None: ("form-status", "kernel-editor", "options", "inspect-region", "inspect-panel", "preset-about",
+    None: ("form-status", *KERNEL_REGIONS, "inspect-region", "inspect-panel", "preset-about",
            "play-tools", "play-region", "play-panel", "share", "form-meta"),
-    "inspect": ("form-status", "kernel-editor", "options", "inspect-region", "inspect-panel", "preset-about", "share",
+    "inspect": ("form-status", *KERNEL_REGIONS, "inspect-region", "inspect-panel", "preset-about", "share",
                 "form-meta"),
-    "playground": ("form-status", "kernel-editor", "options", "play-tools", "play-region", "play-panel", "share",
-                   "form-meta"),
+    "playground": ("form-status", *KERNEL_REGIONS, "play-tools", "play-region", "play-panel", "share", "form-meta"),
     "matrix": ("form-status", "share", "form-meta"),
 }
 
@@ -160,7 +160,8 @@ class Plan:
     play: Selection
     page_query: str
     page_url: str
-    outputs: list[str]
+    outputs: dict[str, str]
+    """The new output pictures' addresses by the id of the ``<img>`` that shows them."""
     compare: Selection = field(default_factory=Selection)
 
     @property
@@ -207,8 +208,9 @@ def plan_page(services: Services, args: Mapping[str, str], *, embed: bool, fragm
     page_url = url_for("pages.index") + "?" + page_query
     if view:
         page_url = url_for("pages.embed") + "?" + page_query + f"&view={view}"
-    outputs = [url_for("api.output_png", **s.to_query()) for s, shown in
-               ((face, view in (None, "inspect")), (state, view in (None, "playground"))) if shown]
+    shows = (("output-image", face, view in (None, "inspect")),
+             ("play-output-image", state, view in (None, "playground")))
+    outputs = {element: url_for("api.output_png", **s.to_query()) for element, s, shown in shows if shown}
     parts = read_parts(args.get("part", "")) if fragment else None
     return Plan(request, view, state, parts, inspect, play, page_query, page_url, outputs, compare)
 
@@ -242,28 +244,29 @@ def build_context(services: Services, plan: Plan) -> PageContext:
         weights, preset = kernel.weights, services.presets.get(kernel.preset)
     else:  # a cell is wrong: describe the kernel the pictures still show
         weights, preset = state.kernel, services.presets.get(state.preset or "")
+    whole = parts is None  # pointing at a pixel redraws a panel only: skip what only other regions show
     context = PageContext(
         request=request,
         view=view,
         state=state,
         kernel=kernel,
         kernel_info=kernel_info(weights, preset, state.options),
-        heatmap=None if kernel.as_grid else heatmap(weights),
-        preset_groups=preset_groups(services.presets),
+        heatmap=None if kernel.as_grid or not whole else heatmap(weights),
+        preset_groups=preset_groups(services.presets) if whole else [],
         options=option_texts(request, state),
         inspect=inspect,
         play=play,
         matrix=matrix,
-        images=image_choices(services, request.values.get("image", state.image)),
+        images=image_choices(services, request.values.get("image", state.image)) if whole else [],
         page_url=plan.page_url,
         absolute_url=url_for("pages.index", _external=True) + "?" + plan.page_query,
         good_query=urlencode(state.to_query()),
         parts=parts,
     )
-    context.embeds = [embed_snippet(v, plan.page_query) for v in VIEWS]
-    add_extra_regions(services, plan, context)
-    if parts is None:
+    if whole:
+        context.embeds = [embed_snippet(v, plan.page_query) for v in VIEWS]
         context.explained = build_options_view(services, state, view)
+    add_extra_regions(services, plan, context)
     return context
 
 

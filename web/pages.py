@@ -7,16 +7,18 @@ beside the field, what was typed kept and the last good pictures shown.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from urllib.parse import parse_qsl, urlencode
 
-from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, redirect, render_template, request, stream_with_context, url_for
 
 from kernels import limits
 from kernels.errors import InputError
 from web.compute import Services
 from web.errors import STATUS_BY_KIND
 from web.page_context import PageContext, build_context, plan_page
-from web.regions import changed, hashes_text, read_hashes, render_regions
+from web.regions import HIDDEN, changed, hashes_text, read_hashes, render_regions
 
 bp = Blueprint("pages", __name__)
 
@@ -32,7 +34,8 @@ def _args() -> dict[str, str]:
 def _page(context: PageContext) -> tuple[str, int]:
     template = "embed.html" if context.view else "index.html"
     regions = render_regions(context)
-    return render_template(template, c=context, r=regions, region_hashes=hashes_text(regions)), context.status
+    hashes = hashes_text(regions, _args())
+    return render_template(template, c=context, r=regions, region_hashes=hashes), context.status
 
 
 def _page_or_permalink(embed: bool):
@@ -60,23 +63,30 @@ def fragment() -> Response:
     ``part=inspect`` or ``part=play`` (pointing at a pixel) limits the answer to that panel's region, and a
     region whose HTML the page already shows (``X-Regions``: id:hash pairs) is left out. Status 400 when
     something is wrong: htmx 4 swaps 4xx responses too, so the messages appear while the pictures keep the
-    last good state; the address bar is only rewritten (``HX-Replace-Url``) when the new state worked.
+    last good state; the page's address (``X-Page-Url``) is only sent when the new state worked.
 
-    ``X-Output-Images`` names the new output pictures, so the page fetches them while it is still reading
-    and morphing this answer.
+    ``X-Output-Images`` maps the ids of the output ``<img>`` elements to their new addresses (JSON). The
+    headers leave before the regions are computed and rendered (the body is streamed), so the page can
+    start loading the new pictures at once; the server computes each result once for both requests.
     """
     args = _args()
     plan = plan_page(services(), args, embed="view" in args, fragment=True)
     shown = read_hashes(request.headers.get("X-Regions", ""))
     headers = {"Cache-Control": "no-store"}
     if plan.ok:
-        headers["HX-Replace-Url"] = plan.page_url
+        headers["X-Page-Url"] = plan.page_url
         if plan.parts is None:
-            headers["X-Output-Images"] = " ".join(plan.outputs)
+            headers["X-Output-Images"] = json.dumps(plan.outputs, separators=(",", ":"))
 
-    regions = render_regions(build_context(services(), plan))
-    body = render_template("fragment.html", changed=list(changed(regions, shown)), hashes=hashes_text(regions))
-    return Response(body, status=plan.status, headers=headers, mimetype="text/html")
+    hidden = [region for region, value in shown.items() if value == HIDDEN]
+
+    def body() -> Iterator[str]:
+        yield "\n"  # a first non-empty chunk, so the server sends the headers now
+        regions = render_regions(build_context(services(), plan), hidden)
+        yield render_template("fragment.html", changed=list(changed(regions, shown, args)),
+                              hashes=hashes_text(regions, args))
+
+    return Response(stream_with_context(body()), status=plan.status, headers=headers, mimetype="text/html")
 
 
 @bp.post("/upload")

@@ -5,7 +5,9 @@ an htmx answer, with a short hash so an answer can leave out the regions the bro
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Mapping
+from html import unescape as html_unescape
 
 from flask import render_template
 from markupsafe import Markup
@@ -15,6 +17,7 @@ from web.page_context import PageContext
 TEMPLATES: dict[str, str] = {
     "form-status": "partials/status.html",
     "kernel-editor": "partials/kernel_editor.html",
+    "kernel-facts": "partials/properties.html",
     "options": "partials/options.html",
     "inspect-region": "partials/inspect.html",
     "inspect-panel": "partials/inspect_panel.html",
@@ -35,18 +38,38 @@ REPLACED_WHOLE = frozenset({"inspect-panel", "play-panel"})
 """Regions without controls, swapped by innerHTML; the others are morphed so typing and focus survive."""
 
 
-def render_regions(context: PageContext) -> dict[str, Markup]:
-    """The HTML of every region the context's view (or its ``part``) has, by region id."""
-    return {region: Markup(render_template(TEMPLATES[region], c=context)) for region in context.regions}
+HIDDEN = "-"
+"""The hash ``X-Regions`` gives a region the page does not show now (the closed share panel): it is neither
+rendered nor sent, and the page asks for it again when it opens."""
+
+_INPUT_VALUE = re.compile(r'(<input\b[^>]*?\bname="([^"]*)"[^>]*?\bvalue=")([^"]*)(")')
 
 
-def region_hash(html: str) -> str:
+def render_regions(context: PageContext, hidden: Iterable[str] = ()) -> dict[str, Markup]:
+    """The HTML of every region the context's view (or its ``part``) has, by region id, but the hidden ones."""
+    skip = set(hidden)
+    return {region: Markup(render_template(TEMPLATES[region], c=context))
+            for region in context.regions if region not in skip}
+
+
+def region_hash(html: str, sent: Mapping[str, str] | None = None) -> str:
+    """A short hash of a region's HTML.
+
+    An ``<input>`` whose value is the one the request sent for its name is hashed without its value: the
+    browser already shows that value (someone typed it), so a region that differs from the last answer only
+    by what was typed since is not sent again, and nothing is morphed under the person's fingers.
+    """
+    if sent:
+        def typed(match: re.Match[str]) -> str:
+            name, value = html_unescape(match[2]), html_unescape(match[3])
+            return match[1] + ("\0" if sent.get(name) == value else match[3]) + match[4]
+        html = _INPUT_VALUE.sub(typed, html)
     return hashlib.blake2s(html.encode(), digest_size=6).hexdigest()
 
 
-def hashes_text(regions: Mapping[str, str]) -> str:
+def hashes_text(regions: Mapping[str, str], sent: Mapping[str, str] | None = None) -> str:
     """``id:hash`` pairs joined by commas, as the ``X-Region-Hashes`` header and ``data-regions`` carry them."""
-    return ",".join(f"{region}:{region_hash(html)}" for region, html in regions.items())
+    return ",".join(f"{region}:{region_hash(html, sent)}" for region, html in regions.items())
 
 
 def read_hashes(text: str) -> dict[str, str]:
@@ -55,8 +78,9 @@ def read_hashes(text: str) -> dict[str, str]:
     return {region.strip(): value.strip() for region, value in pairs}
 
 
-def changed(regions: Mapping[str, str], shown: Mapping[str, str]) -> Iterable[tuple[str, str, str]]:
+def changed(regions: Mapping[str, str], shown: Mapping[str, str],
+            sent: Mapping[str, str] | None = None) -> Iterable[tuple[str, str, str]]:
     """(region, swap style, html) for each region whose HTML differs from what the browser shows."""
     for region, html in regions.items():
-        if shown.get(region) != region_hash(html):
+        if shown.get(region) != region_hash(html, sent):
             yield region, "innerHTML" if region in REPLACED_WHOLE else "innerMorph", html

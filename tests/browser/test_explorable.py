@@ -183,3 +183,28 @@ def test_choosing_a_preset_and_a_size_rebuilds_the_grid(page, live_server):
     page.select_option("#preset", "box-blur-21")
     expect(page.locator(".heatmap img")).to_be_visible(timeout=TIMEOUT_MS)
     expect(page.locator("#k-0-0")).to_have_count(0)
+
+
+def test_the_share_panel_shows_the_current_link_when_opened(page, live_server):
+    page.goto(live_server + "/?kernel=blur")
+    cell = page.locator("#k-1-1")
+    cell.fill("9")
+    expect(page).to_have_url(re.compile(r"kernel=1/16,1/8,1/16;1/8,9,1/8;1/16,1/8,1/16"), timeout=TIMEOUT_MS)
+    page.locator("#share-panel summary").click()
+    expect(page.locator("#permalink")).to_have_value(re.compile(r"1/8,9,1/8"), timeout=TIMEOUT_MS)
+    expect(page.locator("#embed-inspect")).to_have_value(re.compile(r"view=inspect"))
+
+
+def test_the_output_picture_is_swapped_before_the_regions_arrive(page, live_server):
+    page.goto(live_server + "/?kernel=blur")
+    sources = page.evaluate("""() => {
+        const seen = window.__seen = [];
+        document.addEventListener("htmx:before:response", () => {
+          queueMicrotask(() => seen.push(document.getElementById("output-image").getAttribute("src")));
+        });
+        return document.getElementById("output-image").getAttribute("src");
+    }""")
+    page.locator("#k-0-0").fill("2")
+    expect(page.locator("#output-image")).not_to_have_attribute("src", sources, timeout=TIMEOUT_MS)
+    first = page.evaluate("window.__seen[0]")
+    assert first != sources and "kernel=" in first
