@@ -173,15 +173,31 @@ def write_kernel(kernel: np.ndarray, *, prefer_whole: bool = False) -> WrittenKe
     if all(float(v).is_integer() for v in k.flat):
         return best
     plain_length = sum(len(cell) for row in plain for cell in row)
-    for denominator in range(2, MAX_DENOMINATOR + 1):
+    denominator = _least_denominator(k)
+    if denominator is not None:
         numerators = np.rint(k * denominator)
-        if np.abs(numerators).max() > MAX_NUMERATOR or not np.array_equal(numerators / denominator, k):
-            continue
         cells = [[num(v) for v in row] for row in numerators.tolist()]
         if prefer_whole or sum(len(cell) for row in cells for cell in row) + len(str(denominator)) < plain_length:
             best = WrittenKernel(cells, denominator, best.constant)
-        break
     return best
+
+
+def _least_denominator(k: np.ndarray, block: int = 64) -> int | None:
+    """The least d in 2…MAX_DENOMINATOR with rint(k·d)/d == k exactly and |rint(k·d)| ≤ MAX_NUMERATOR.
+
+    Tried a block of denominators at a time (one array operation each), so a typed 3×3 kernel is checked in
+    microseconds rather than a thousand loop turns.
+    """
+    flat = k.reshape(1, -1)
+    for start in range(2, MAX_DENOMINATOR + 1, block):
+        denominators = np.arange(start, min(start + block, MAX_DENOMINATOR + 1), dtype=np.float64)[:, None]
+        numerators = np.rint(flat * denominators)
+        exact = np.all(numerators / denominators == flat, axis=1)
+        exact &= np.abs(numerators).max(axis=1) <= MAX_NUMERATOR
+        hits = np.flatnonzero(exact)
+        if hits.size:
+            return int(denominators[hits[0], 0])
+    return None
 
 
 def describe(plan: Plan) -> str:

@@ -66,16 +66,28 @@ class RawHistogram:
         return self.clipped / self.total if self.total else 0.0
 
 
+CLIP_LIMITS: dict[str, tuple[float, float]] = {
+    "clamp": (-0.5, 255.5),
+    "abs": (-np.inf, 255.5),
+    "midgray": (-128.5, 127.5),
+}
+"""Per display that clips, (low, high): a value v is clipped below when v < low, above when v ≥ high (for
+``abs``, |v| ≥ high). rint rounds halves to even, so rint(v) < 0 exactly when v < −0.5 and rint(v) > 255
+exactly when v ≥ 255.5 (256 is even); the +128 of ``midgray`` moves both by 128."""
+
+
 def clipped_counts(raw: np.ndarray, display: str) -> tuple[int, int]:
     """(below, above): how many raw values ``display`` clips at 0 and at 255, as :func:`is_clipped` decides."""
     check_display(display, 1)
-    if display not in SHOWN_RANGES:
+    if display not in CLIP_LIMITS:
         return 0, 0
-    values = np.asarray(raw, dtype=np.float64)
-    levels = np.rint(np.abs(values) if display == "abs" else values)
-    if display == "midgray":
-        levels += 128.0
-    return int(np.count_nonzero(levels < 0)), int(np.count_nonzero(levels > 255))
+    values = np.asarray(raw)
+    if not np.issubdtype(values.dtype, np.floating):
+        values = values.astype(np.float64)
+    low, high = CLIP_LIMITS[display]
+    if display == "abs":
+        return 0, int(np.count_nonzero(values >= high)) + int(np.count_nonzero(values <= -high))
+    return int(np.count_nonzero(values < low)), int(np.count_nonzero(values >= high))
 
 
 def raw_histogram(raw: np.ndarray, display: str, bins: int = DEFAULT_BINS) -> RawHistogram:

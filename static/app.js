@@ -262,12 +262,37 @@
   // The answer's headers arrive before its body: they name the new output pictures by the id of their <img>.
   // Point the pictures at them now, so they load and show while htmx is still waiting for the regions; the
   // <img> keeps showing the old picture until the new one is ready.
+  // Pictures first: if the regions arrive before the new pictures are on screen, they wait for them (one frame
+  // later at most), so parsing and swapping the regions never holds back the frame that shows the pictures.
+  // An answer overtaken by a newer request while it waits is dropped.
+  let latest = 0;
+  document.addEventListener("htmx:config:request", (event) => {
+    if (event.detail.ctx.sourceElement === form) event.detail.ctx.serial = ++latest;
+  });
   document.addEventListener("htmx:before:response", (event) => {
-    const names = event.detail.ctx.response.headers.get("X-Output-Images");
+    const ctx = event.detail.ctx;
+    const names = ctx.response.headers.get("X-Output-Images");
+    const pictures = [];
     for (const [id, src] of Object.entries(names ? JSON.parse(names) : {})) {
       const image = document.getElementById(id);
-      if (image && image.getAttribute("src") !== src) image.setAttribute("src", src);
+      if (!image || image.getAttribute("src") === src) continue;
+      image.setAttribute("src", src);
+      pictures.push(image);
     }
+    if (!pictures.length) return;
+    ctx.picturesPending = true;
+    Promise.allSettled(pictures.map((image) => image.decode())).then(() => requestAnimationFrame(() => setTimeout(() => {
+      ctx.picturesPending = false;
+      if (ctx.swapWhenShown) ctx.swapWhenShown();
+    })));
+  });
+  document.addEventListener("htmx:after:request", (event) => {
+    const ctx = event.detail.ctx;
+    if (!ctx.picturesPending || ctx.response.status >= 400) return;
+    event.preventDefault();
+    ctx.swapWhenShown = () => {
+      if (ctx.serial === latest) htmx.swap(ctx);
+    };
   });
 
   // The address bar follows each answer that worked (X-Page-Url), once the new state has been painted:

@@ -163,6 +163,8 @@ class Plan:
     outputs: dict[str, str]
     """The new output pictures' addresses by the id of the ``<img>`` that shows them."""
     compare: Selection = field(default_factory=Selection)
+    output_states: list[State] = field(default_factory=list)
+    """The states of the pictures ``outputs`` names, in the same order."""
 
     @property
     def ok(self) -> bool:
@@ -211,8 +213,9 @@ def plan_page(services: Services, args: Mapping[str, str], *, embed: bool, fragm
     shows = (("output-image", face, view in (None, "inspect")),
              ("play-output-image", state, view in (None, "playground")))
     outputs = {element: url_for("api.output_png", **s.to_query()) for element, s, shown in shows if shown}
+    output_states = [s for _, s, shown in shows if shown]
     parts = read_parts(args.get("part", "")) if fragment else None
-    return Plan(request, view, state, parts, inspect, play, page_query, page_url, outputs, compare)
+    return Plan(request, view, state, parts, inspect, play, page_query, page_url, outputs, compare, output_states)
 
 
 def _output_size(services: Services, state: State) -> tuple[int, int]:
