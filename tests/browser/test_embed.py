@@ -47,7 +47,8 @@ def test_each_embed_view_loads_without_script_errors(page, live_server, view):
     assert page.evaluate("document.documentElement.scrollWidth") <= 760
 
 
-@pytest.mark.parametrize("path", ["/", *[f"/embed?view={view}" for view in VIEWS]])
+@pytest.mark.parametrize("path", ["/", *[f"/embed?view={view}" for view in VIEWS], "/?kernel=gaussian(5,1)",
+                                  "/embed?view=playground&kernel=sobel-x(5)&origin=0,0"])
 def test_no_sideways_scrolling_at_320_px(page, live_server, path):
     page.set_viewport_size({"width": 320, "height": 640})
     page.goto(live_server + path)
@@ -55,7 +56,8 @@ def test_no_sideways_scrolling_at_320_px(page, live_server, path):
 
 
 @pytest.mark.parametrize("path", ["/", FULL, *[f"/embed?view={view}" for view in VIEWS],
-                                  "/embed?view=compare&compare=blur|sharpen"])
+                                  "/embed?view=compare&compare=blur|sharpen", "/?kernel=gaussian(5,1)",
+                                  "/embed?view=playground&kernel=sobel-x(5)&origin=0,0"])
 def test_axe_finds_no_violations(browser, live_server, axe_source, path):
     context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
     page = context.new_page()
