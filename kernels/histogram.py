@@ -103,12 +103,47 @@ def raw_histogram(raw: np.ndarray, display: str, bins: int = DEFAULT_BINS) -> Ra
     one grey level wide around its value.
     """
     check_display(display, 1)
-    values = np.asarray(raw, dtype=np.float64).ravel()
+    values = np.asarray(raw).ravel()
+    if values.dtype != np.float32:
+        values = values.astype(np.float64)
     lo, hi = float(values.min()), float(values.max())
     shown = SHOWN_RANGES.get(display)
     start, stop = (min(lo, shown[0]), max(hi, shown[1])) if shown else (lo, hi)
     if not stop > start:
         start, stop = start - 0.5, stop + 0.5
-    counts, edges = np.histogram(values, bins=bins, range=(start, stop))
+    edges = np.linspace(start, stop, bins + 1)
+    counts = _bin_counts(values, edges)
     below, above = clipped_counts(values, display)
-    return RawHistogram(counts.astype(np.int64), edges, lo, hi, int(values.size), below, above, shown)
+    return RawHistogram(counts, edges, lo, hi, int(values.size), below, above, shown)
+
+
+NEAR_EDGE = 1e-3
+"""How close (in bins) a float32 estimate of a value's bin position must come to an edge for the value to be
+placed again in float64; float32's error on the position is below 1e-5 bins for any range of finite values."""
+
+
+def _bin_counts(values: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    """The counts ``np.histogram(values.astype(float64), bins=edges)`` gives for equal bins, bin for bin.
+
+    Every value lies within [edges[0], edges[-1]]. The position is estimated in float32 (half the memory
+    traffic of float64, which matters for a megapixel RGB result); values within :data:`NEAR_EDGE` of an
+    edge are placed again with NumPy's own float64 rule (``(v − first) / (last − first) · bins``, then a
+    step down or up when the value lies on the other side of an edge).
+    """
+    bins = len(edges) - 1
+    start, stop = float(edges[0]), float(edges[-1])
+    position = values.astype(np.float32, copy=False) - np.float32(start)
+    position *= np.float32(bins / (stop - start))
+    floor = np.floor(position)
+    position -= floor  # now the fraction of a bin past its lower edge
+    near = np.flatnonzero((position < np.float32(NEAR_EDGE)) | (position > np.float32(1 - NEAR_EDGE)))
+    index = floor.astype(np.intp)
+    np.clip(index, 0, bins - 1, out=index)
+    if near.size:
+        exact = values[near].astype(np.float64)
+        placed = (((exact - start) / (stop - start)) * bins).astype(np.intp)
+        placed[placed == bins] -= 1
+        placed[exact < edges[placed]] -= 1
+        placed[(exact >= edges[placed + 1]) & (placed != bins - 1)] += 1
+        index[near] = placed
+    return np.bincount(index, minlength=bins).astype(np.int64)

@@ -281,10 +281,13 @@
     }
     if (!pictures.length) return;
     ctx.picturesPending = true;
-    Promise.allSettled(pictures.map((image) => image.decode())).then(() => requestAnimationFrame(() => setTimeout(() => {
+    // After the frame that shows them, and after whatever else was waiting for that frame.
+    const shown = () => {
       ctx.picturesPending = false;
       if (ctx.swapWhenShown) ctx.swapWhenShown();
-    })));
+    };
+    Promise.allSettled(pictures.map((image) => image.decode()))
+      .then(() => requestAnimationFrame(() => setTimeout(() => setTimeout(shown))));
   });
   document.addEventListener("htmx:after:request", (event) => {
     const ctx = event.detail.ctx;

@@ -84,3 +84,14 @@ def test_the_views_words_per_display():
     assert signed.bars and all(bar.fill.startswith("rgb(") for bar in signed.bars)
     midgray = build_view(raw_histogram(raw, "midgray"), "midgray", "play")
     assert midgray.clip_text == "25.0 % of values were below 0 or above 255 after adding 128 and were clipped."
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_values_on_and_beside_every_edge_fall_in_numpys_bins(dtype):
+    edges = np.linspace(-300.0, 555.0, 49)
+    around = np.concatenate([edges, np.nextafter(edges, -np.inf), np.nextafter(edges, np.inf)])
+    raw = np.clip(around, -300.0, 555.0).astype(dtype)
+    raw = np.concatenate([raw, np.random.default_rng(8).normal(100, 200, 5000).clip(-300, 555).astype(dtype)])
+    hist = raw_histogram(raw.reshape(1, -1), "stretch")
+    counts, _ = np.histogram(raw.astype(np.float64), bins=len(hist.counts), range=(hist.edges[0], hist.edges[-1]))
+    assert np.array_equal(hist.counts, counts)

@@ -12,7 +12,7 @@ import numpy as np
 from kernels.errors import InputError
 from kernels.kernelcrop import kernel_sum
 from kernels.options import Options
-from web.compute import Services
+from web.compute import LRU, Services
 from web.edge_view import EdgeComparison, build_edge_comparison
 from web.kernel_info import output_size
 from web.page_view import face_state
@@ -31,6 +31,9 @@ PIXEL_FORMULAS = {
     "stretch": "pixel = round((value − min) ÷ (max − min) × 255), min and max over the whole output",
     "signed": "colour from value ÷ max |value|: blue below 0, white at 0, orange above 0",
 }
+
+_EDGES = LRU(64)
+"""Edge-mode tables by (picture, kernel size, options)."""
 
 
 @dataclass
@@ -68,7 +71,9 @@ def build_options_view(services: Services, state: State, view: str | None) -> Op
     sizes = [size for name, s in pictures if (size := _size(name, services.engine_input(s).shape, s)) is not None]
     edges = None
     if view in (None, "inspect"):
-        edges = build_edge_comparison(services.engine_input(face), state.kernel.shape, o)
+        # Only the kernel's size and the options shape the corner tables: typing new weights reuses them.
+        edges = _EDGES.get_or_make((face.image, state.kernel.shape, o), lambda: build_edge_comparison(
+            services.engine_input(face), state.kernel.shape, o))
     return OptionsView(WHY_CORRELATE, NORMALIZE_RULE, normalize_now(state.kernel, o), value_formula(o),
                        PIXEL_FORMULAS.get(state.display, ""), sizes, edges)
 

@@ -165,6 +165,7 @@ class Plan:
     compare: Selection = field(default_factory=Selection)
     output_states: list[State] = field(default_factory=list)
     """The states of the pictures ``outputs`` names, in the same order."""
+    fragment: bool = False
 
     @property
     def ok(self) -> bool:
@@ -215,7 +216,8 @@ def plan_page(services: Services, args: Mapping[str, str], *, embed: bool, fragm
     outputs = {element: url_for("api.output_png", **s.to_query()) for element, s, shown in shows if shown}
     output_states = [s for _, s, shown in shows if shown]
     parts = read_parts(args.get("part", "")) if fragment else None
-    return Plan(request, view, state, parts, inspect, play, page_query, page_url, outputs, compare, output_states)
+    return Plan(request, view, state, parts, inspect, play, page_query, page_url, outputs, compare, output_states,
+                fragment)
 
 
 def _output_size(services: Services, state: State) -> tuple[int, int]:
@@ -238,7 +240,7 @@ def build_context(services: Services, plan: Plan) -> PageContext:
         inspect = build_region(services, face_state(state), plan.inspect, "inspect")
     if view in (None, "playground") and (parts is None or "play" in parts):
         play = build_region(services, state, plan.play, "play")
-    if view in (None, "matrix") and parts is None:
+    if view in (None, "matrix") and not plan.fragment:  # section 1 is never swapped: its numbers never change
         chosen = (inspect.panel.input_x, inspect.panel.input_y) if inspect else (plan.inspect.x, plan.inspect.y)
         matrix = build_matrix(services, state, chosen)
 
@@ -253,7 +255,8 @@ def build_context(services: Services, plan: Plan) -> PageContext:
         view=view,
         state=state,
         kernel=kernel,
-        kernel_info=kernel_info(weights, preset, state.options),
+        kernel_info=kernel_info(weights, preset, state.options,
+                                kernel.generator_view.title if kernel.generator else ""),
         heatmap=None if kernel.as_grid or not whole else heatmap(weights),
         preset_groups=preset_groups(services.presets) if whole else [],
         options=option_texts(request, state),
@@ -353,8 +356,9 @@ def _pair(pair: tuple[int, int]) -> str:
     return str(pair[0]) if pair[0] == pair[1] else f"{pair[0]},{pair[1]}"
 
 
-def kernel_info(weights: np.ndarray, preset: Preset | None, options: Options) -> KernelInfo:
-    """The kernel's sum and what it means, separability and rank; the preset's words when it is one."""
+def kernel_info(weights: np.ndarray, preset: Preset | None, options: Options, title: str = "") -> KernelInfo:
+    """The kernel's sum and what it means, separability and rank; the preset's words when it is one, else
+    ``title`` (a generator's name) or "Your own kernel"."""
     symmetric = bool(np.array_equal(weights, weights[::-1, ::-1]))
     if preset is not None:
         total, separable, factors, rank = preset.sum, preset.separable, preset.factors, preset.rank
@@ -362,7 +366,7 @@ def kernel_info(weights: np.ndarray, preset: Preset | None, options: Options) ->
     else:
         total = float(np.sum(weights))
         separable, factors, rank = is_separable(weights)
-        title, written_for = "Your own kernel", ""
+        title, written_for = title or "Your own kernel", ""
         text = "A kernel you typed. Point at a pixel to see how its weights combine the pixels under it."
     factor_texts = None
     if separable and factors is not None:
