@@ -64,6 +64,9 @@ REGIONS_OF_PART["compare"] = ("compare-region",)
 REGIONS_BY_VIEW[None] += ("combine", "compare-tools", "compare-region", "exports")
 REGIONS_BY_VIEW["playground"] += ("combine",)
 REGIONS_BY_VIEW["compare"] = ("form-status", "compare-tools", "compare-region", "share", "form-meta")
+VIEW_TITLES["code"] = "Reproduce it in code"
+EMBED_SIZES["code"] = (760, 720)
+REGIONS_BY_VIEW["code"] = ("form-status", "exports", "share", "form-meta")
 
 # The edge-mode comparison under section 2 (the full page and view=inspect).
 REGIONS_BY_VIEW[None] += ("edge-compare",)

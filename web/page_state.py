@@ -44,7 +44,7 @@ FORM_PARAMS: tuple[str, ...] = ("preset", "loaded", "rows", "cols", "good", *PIC
 PAGE_PARAMS: tuple[str, ...] = (*SELECTION_PARAMS, "view", "part", *FORM_PARAMS)
 PARTS: tuple[str, ...] = ("inspect", "play", "compare")
 """Regions a fragment request may ask for alone (``part=play``): pointing at a pixel redraws only its panel."""
-VIEWS: tuple[str, ...] = ("matrix", "inspect", "playground", "compare")
+VIEWS: tuple[str, ...] = ("matrix", "inspect", "playground", "compare", "code")
 DEFAULT_VIEW = "inspect"
 MAX_GRID_SIDE = 15
 """Largest kernel side edited as a grid of inputs; larger kernels are shown as a heat map."""
