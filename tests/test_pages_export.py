@@ -70,7 +70,8 @@ def test_a_combined_page_exports_the_first_kernel_and_says_how_to_combine(client
 def test_the_code_embed_shows_the_exports_of_its_state_and_carries_it(client):
     page_html = client.get(f"/embed?{STATE}&view=code").data.decode()
     assert code_text(page_html, "numpy") == client.get(f"/api/export?{STATE}&format=numpy").data.decode()
-    carried = {e["name"]: e["value"] for e in tags(page_html).elements if e.tag == "input" and e.get("type") == "hidden"}
+    hidden = [e for e in tags(page_html).elements if e.tag == "input" and e.get("type") == "hidden"]
+    carried = {e["name"]: e["value"] for e in hidden}
     assert carried["kernel"] == "sobel-left" and carried["edge"] == "wrap" and carried["stride"] == "2"
     share = client.get(f"/?{STATE}").data.decode()
     assert "/embed?" in share and "view=code" in share
