@@ -2,28 +2,24 @@
 
 from __future__ import annotations
 
-import base64
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from urllib.parse import urlencode
 
-import numpy as np
 from flask import url_for
 
-from kernels.display import render
 from kernels.engine import output_shape
-from kernels.images import encode_png
 from kernels.kernel_text import format_number
-from kernels.options import Options
-from kernels.presets import GROUPS, Preset, is_separable
+from kernels.presets import GROUPS, Preset
 from web.combine_view import CombineView
 from web.compare_view import CompareView, default_pixel, output_size, slot_states
 from web.compute import Services
 from web.export_view import ExportsView
 from web.extra_regions import add_extra_regions
 from web.kernel_info import KernelFacts, kernel_facts
+from web.kernel_summary import KernelInfo, heatmap, kernel_info
 from web.options_view import OptionsView, build_options_view
 from web.page_state import MAX_GRID_SIDE, VIEWS, KernelForm, PageRequest, Selection, read_page, read_parts
 from web.page_view import (
@@ -37,7 +33,6 @@ from web.page_view import (
     face_state,
     image_choices,
 )
-from web.panel import fmt
 from web.state import State
 
 GROUP_TITLES = {"blur": "Blur", "sharpen": "Sharpen", "edges": "Edges", "gradient": "Gradients", "other": "Other"}
@@ -71,22 +66,6 @@ REGIONS_BY_VIEW["code"] = ("form-status", "exports", "share", "form-meta")
 # The edge-mode comparison under section 2 (the full page and view=inspect).
 REGIONS_BY_VIEW[None] += ("edge-compare",)
 REGIONS_BY_VIEW["inspect"] += ("edge-compare",)
-
-
-@dataclass
-class KernelInfo:
-    """What the page says about the kernel in use: its preset's text, or the facts of a hand-made one."""
-
-    title: str
-    text: str
-    written_for: str
-    sum: str
-    sum_meaning: str
-    separable: bool
-    factors: tuple[str, str] | None
-    rank: int
-    zero_sum: bool
-    flip_symmetric: bool
 
 
 @dataclass
@@ -357,49 +336,3 @@ def option_texts(request: PageRequest, state: State) -> dict[str, str]:
 
 def _pair(pair: tuple[int, int]) -> str:
     return str(pair[0]) if pair[0] == pair[1] else f"{pair[0]},{pair[1]}"
-
-
-def kernel_info(weights: np.ndarray, preset: Preset | None, options: Options, title: str = "") -> KernelInfo:
-    """The kernel's sum and what it means, separability and rank; the preset's words when it is one, else
-    ``title`` (a generator's name) or "Your own kernel"."""
-    symmetric = bool(np.array_equal(weights, weights[::-1, ::-1]))
-    if preset is not None:
-        total, separable, factors, rank = preset.sum, preset.separable, preset.factors, preset.rank
-        title, text, written_for = preset.title, preset.text, preset.written_for
-    else:
-        total = float(np.sum(weights))
-        separable, factors, rank = is_separable(weights)
-        title, written_for = title or "Your own kernel", ""
-        text = "A kernel you typed. Point at a pixel to see how its weights combine the pixels under it."
-    factor_texts = None
-    if separable and factors is not None:
-        factor_texts = (_vector(factors[0]), _vector(factors[1]))
-    return KernelInfo(title, text, written_for, fmt(total), sum_meaning(total), separable, factor_texts, rank,
-                      zero_sum=total == 0, flip_symmetric=symmetric)
-
-
-def _vector(values: np.ndarray) -> str:
-    """A factor of a separable kernel, shortened when long: ``1, 1, 1, …, 1 (21 values)``."""
-    texts = [fmt(v) for v in values]
-    if len(texts) <= 7:
-        return ", ".join(texts)
-    return ", ".join(texts[:3]) + ", …, " + texts[-1] + f" ({len(texts)} values)"
-
-
-def sum_meaning(total: float) -> str:
-    if abs(total - 1) < 1e-9:
-        return "keeps the overall brightness"
-    if abs(total) < 1e-9:
-        return "flat areas become 0: it responds only to changes, like edges"
-    if total > 1:
-        return "brightens: flat areas get brighter"
-    if total > 0:
-        return "darkens: flat areas get darker"
-    return "turns flat areas negative (display decides what you see)"
-
-
-def heatmap(weights: np.ndarray) -> Heatmap:
-    """A large kernel as a small PNG in the signed colour map (blue negative, white 0, red positive)."""
-    pixels = render(np.asarray(weights, dtype=np.float64), "signed")
-    data = base64.b64encode(encode_png(pixels)).decode("ascii")
-    return Heatmap("data:image/png;base64," + data, int(weights.shape[0]), int(weights.shape[1]))
