@@ -142,11 +142,9 @@ class Plan:
     play: Selection
     page_query: str
     page_url: str
-    outputs: dict[str, str]
-    """The new output pictures' addresses by the id of the ``<img>`` that shows them."""
+    outputs: dict[str, State]
+    """The states of the output pictures the view shows, by the id of the ``<img>`` that shows each."""
     compare: Selection = field(default_factory=Selection)
-    output_states: list[State] = field(default_factory=list)
-    """The states of the pictures ``outputs`` names, in the same order."""
     fragment: bool = False
 
     @property
@@ -195,11 +193,9 @@ def plan_page(services: Services, args: Mapping[str, str], *, embed: bool, fragm
         page_url = url_for("pages.embed") + "?" + page_query + f"&view={view}"
     shows = (("output-image", face, view in (None, "inspect")),
              ("play-output-image", state, view in (None, "playground")))
-    outputs = {element: url_for("api.output_png", **s.to_query()) for element, s, shown in shows if shown}
-    output_states = [s for _, s, shown in shows if shown]
+    outputs = {element: s for element, s, shown in shows if shown}
     parts = read_parts(args.get("part", "")) if fragment else None
-    return Plan(request, view, state, parts, inspect, play, page_query, page_url, outputs, compare, output_states,
-                fragment)
+    return Plan(request, view, state, parts, inspect, play, page_query, page_url, outputs, compare, fragment)
 
 
 def _output_size(services: Services, state: State) -> tuple[int, int]:

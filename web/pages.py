@@ -75,8 +75,9 @@ def fragment() -> Response:
     headers = {"Cache-Control": "no-store"}
     if plan.ok:
         headers["X-Page-Url"] = plan.page_url
-        if plan.parts is None:
-            headers["X-Output-Images"] = json.dumps(plan.outputs, separators=(",", ":"))
+        if plan.parts is None and plan.outputs:
+            sources = {element: url_for("api.output_png", **s.to_query()) for element, s in plan.outputs.items()}
+            headers["X-Output-Images"] = json.dumps(sources, separators=(",", ":"))
 
     hidden = [region for region, value in shown.items() if value == HIDDEN]
 
@@ -92,7 +93,7 @@ def fragment() -> Response:
         yield "\n"  # a first non-empty chunk, so the server sends the headers now
         # The browser asks for these pictures as soon as it has the headers: make them first, so that
         # request finds them made (or being made) instead of competing with the regions for the CPU.
-        for state in plan.output_states:
+        for state in plan.outputs.values():
             services().output_png(state)
         yield regions_html()
 
