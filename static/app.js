@@ -51,6 +51,11 @@
     // A region inside a closed panel (the share panel) is marked "-": the server skips it until it opens.
     const hidden = new Set([...document.querySelectorAll("details[data-hides]:not([open])")].map((d) => d.dataset.hides));
     ctx.request.headers["X-Regions"] = [...shown].map(([region, hash]) => `${region}:${hidden.has(region) ? "-" : hash}`).join(",");
+    const pictures = {};
+    for (const image of document.querySelectorAll("img[data-picture]")) {
+      if (image.getAttribute("src").startsWith(image.dataset.picture)) pictures[image.id] = image.getAttribute("src");
+    }
+    if (Object.keys(pictures).length) ctx.request.headers["X-Pictures"] = JSON.stringify(pictures);
   });
   document.addEventListener("toggle", (event) => {
     if (event.target instanceof HTMLDetailsElement && event.target.dataset.hides && event.target.open) send();
@@ -259,43 +264,41 @@
     shown.delete("form-status"); // so the next answer replaces this message
   }
 
-  // The answer's headers arrive before its body: they name the new output pictures by the id of their <img>.
-  // Point the pictures at them now, so they load and show while htmx is still waiting for the regions; the
-  // <img> keeps showing the old picture until the new one is ready.
-  // Pictures first: if the regions arrive before the new pictures are on screen, they wait for them (one frame
-  // later at most), so parsing and swapping the regions never holds back the frame that shows the pictures.
-  // An answer overtaken by a newer request while it waits is dropped.
-  let latest = 0;
+  // An edit (typing, a menu, a slider: the form then holds the whole new state) first loads the new output
+  // pictures straight from the form's fields (/picture?img=<id>&<fields>); the <img> keeps showing the old
+  // picture until the new one is ready. Once they are on screen the form asks for the regions, so the
+  // pictures never wait for, nor share the machine with, the panels and tables. The answers keep these
+  // addresses (X-Pictures tells the server which the page uses) rather than load the same picture twice.
+  // Fields that never change an output picture are left out of its address.
+  const pictureFree = new Set(Object.values(AREAS).flatMap(({ x, y, pin }) => [x, y, pin]));
+  const pictureFields = (body) => {
+    const fields = new URLSearchParams();
+    for (const [name, value] of body) if (!pictureFree.has(name) && !name.startsWith("compare-")) fields.append(name, value);
+    return fields.toString();
+  };
+  let edits = 0;
   document.addEventListener("htmx:config:request", (event) => {
-    if (event.detail.ctx.sourceElement === form) event.detail.ctx.serial = ++latest;
-  });
-  document.addEventListener("htmx:before:response", (event) => {
     const ctx = event.detail.ctx;
-    const names = ctx.response.headers.get("X-Output-Images");
-    const pictures = [];
-    for (const [id, src] of Object.entries(names ? JSON.parse(names) : {})) {
-      const image = document.getElementById(id);
-      if (!image || image.getAttribute("src") === src) continue;
+    const type = ctx.sourceEvent && ctx.sourceEvent.type;
+    const images = document.querySelectorAll("img[data-picture]");
+    if (ctx.sourceElement !== form || !(type === "input" || type === "change") || !images.length) return;
+    event.preventDefault(); // the regions are asked for once the pictures show
+    const edit = ++edits;
+    const fields = pictureFields(ctx.request.body);
+    const loading = [];
+    for (const image of images) {
+      const src = `${image.dataset.picture}?img=${image.id}&${fields}`;
+      if (image.getAttribute("src") === src) continue;
       image.setAttribute("src", src);
-      pictures.push(image);
+      loading.push(image);
     }
-    if (!pictures.length) return;
-    ctx.picturesPending = true;
+    const regions = () => {
+      if (edit === edits) send();
+    };
+    if (!loading.length) return regions();
     // After the frame that shows them, and after whatever else was waiting for that frame.
-    const shown = () => {
-      ctx.picturesPending = false;
-      if (ctx.swapWhenShown) ctx.swapWhenShown();
-    };
-    Promise.allSettled(pictures.map((image) => image.decode()))
-      .then(() => requestAnimationFrame(() => setTimeout(() => setTimeout(shown))));
-  });
-  document.addEventListener("htmx:after:request", (event) => {
-    const ctx = event.detail.ctx;
-    if (!ctx.picturesPending || ctx.response.status >= 400) return;
-    event.preventDefault();
-    ctx.swapWhenShown = () => {
-      if (ctx.serial === latest) htmx.swap(ctx);
-    };
+    Promise.allSettled(loading.map((image) => image.decode()))
+      .then(() => requestAnimationFrame(() => setTimeout(regions)));
   });
 
   // The address bar follows each answer that worked (X-Page-Url), once the new state has been painted:

@@ -203,19 +203,47 @@ def test_the_page_carries_the_hashes_of_its_regions(client):
     assert page.by_id("region-hashes")["data-hashes"] == fragment.by_id("region-hashes")["data-hashes"]
 
 
-def test_fragment_headers_name_the_new_pictures(client):
-    response = client.get("/fragment?kernel=emboss&image=camera&x=1&y=2")
-    assert json.loads(response.headers["X-Output-Images"]) == {
-        "output-image": "/api/output.png?image=face&kernel=emboss",
-        "play-output-image": "/api/output.png?image=camera&kernel=emboss"}
-    assert response.headers["X-Page-Url"].endswith("kernel=emboss&x=1&y=2&px=256&py=256")
-    assert "X-Output-Images" not in client.get("/fragment?kernel=emboss&px=3&py=3&part=play").headers
+FORM = ("preset=&loaded=&rows=3&cols=3&k-0-0=0&k-0-1=-1&k-0-2=0&k-1-0=-1&k-1-1=5&k-1-2=-1&k-2-0=0&k-2-1=-1"
+        "&k-2-2=0&edge=wrap&image=camera&good=image%3Dcamera%26kernel%3Dblur")
 
 
-def test_fragment_headers_leave_before_the_body(client):
-    response = client.get("/fragment?kernel=emboss&x=1&y=2")
-    assert response.is_streamed
-    assert "<hx-partial" in response.get_data(as_text=True)
+@pytest.mark.parametrize(("element", "api"), [
+    ("play-output-image", "/api/output.png?image=camera&kernel=sharpen&edge=wrap"),
+    ("output-image", "/api/output.png?image=face&kernel=sharpen&edge=wrap"),
+])
+def test_a_picture_loads_straight_from_the_form_fields(client, element, api):
+    picture = client.get(f"/picture?img={element}&{FORM}")
+    assert picture.status_code == 200 and picture.mimetype == "image/png"
+    assert picture.data == client.get(api).data
+    assert picture.headers["ETag"] == client.get(api).headers["ETag"]
+
+
+def test_a_picture_of_a_state_with_a_mistake_is_the_last_good_one(client):
+    picture = client.get("/picture?img=play-output-image&" + FORM.replace("k-1-1=5", "k-1-1=five"))
+    assert picture.status_code == 200
+    assert picture.data == client.get("/api/output.png?image=camera&kernel=blur").data
+
+
+def test_a_picture_needs_the_id_of_an_output_picture_of_the_view(client):
+    for query in (f"img=nope&{FORM}", FORM, f"img=play-output-image&view=inspect&{FORM}"):
+        answer = client.get(f"/picture?{query}")
+        assert answer.status_code == 400 and b"no output picture has the id" in answer.data
+
+
+def test_answers_keep_a_picture_address_that_shows_the_same_picture(client):
+    shown = f"/picture?img=play-output-image&{FORM}&compare-menu-0="
+    other = shown.replace("edge=wrap", "edge=mirror")
+    for header, src in ((shown, shown), (other, "/api/output.png?image=camera&kernel=sharpen&edge=wrap"),
+                        ("https://example.com" + shown, "/api/output.png?image=camera&kernel=sharpen&edge=wrap")):
+        answer = client.get(f"/fragment?{FORM}", headers={"X-Pictures": json.dumps({"play-output-image": header})})
+        assert tags(answer.data).by_id("play-output-image")["src"] == src
+    for garbage in ("{", "[1]", '{"play-output-image": 3}'):
+        answer = client.get(f"/fragment?{FORM}", headers={"X-Pictures": garbage})
+        assert answer.status_code == 200
+        assert tags(answer.data).by_id("play-output-image")["src"].startswith("/api/output.png?")
+    page = tags(client.get("/?image=camera").data)
+    assert page.by_id("play-output-image")["data-picture"] == "/picture"
+    assert page.by_id("play-input-image").get("data-picture") is None
 
 
 def test_a_region_differing_only_by_what_was_typed_is_not_sent_again(client):

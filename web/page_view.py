@@ -66,6 +66,10 @@ class Figure:
     step: tuple[int, int]
     out_size: tuple[int, int]
     marks: list[Mark] = field(default_factory=list)
+    picture_route: str | None = None
+    """Where the page loads this output picture from during an edit (``/picture``); None for the others."""
+    img_src: str | None = None
+    """Another address of the same picture that the page's ``<img>`` already shows (see ``web.pictures``)."""
 
 
 @dataclass
@@ -129,7 +133,7 @@ def build_region(services: Services, state: State, selection: Selection, area: s
     output_figure = Figure(
         f"{prefix}output-image", url_for("api.output_png", **state.to_query()),
         f"Output: {name} after the kernel, {out_w}×{out_h} pixels", out_w, out_h, out_w * scale * sx,
-        area, (0, 0), (1, 1), (out_w, out_h),
+        area, (0, 0), (1, 1), (out_w, out_h), picture_route=url_for("pages.picture"),
     )
     input_figure.marks = _window_marks(panel, info, state, result.origin, (in_h, in_w), detailed=area == "inspect")
     output_figure.marks = [_box("pixel", x, y, 1, 1, (out_h, out_w), label=f"output pixel x {x}, y {y}")]

@@ -7,17 +7,17 @@ beside the field, what was typed kept and the last good pictures shown.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
 from urllib.parse import parse_qsl, urlencode
 
-from flask import Blueprint, Response, current_app, redirect, render_template, request, stream_with_context, url_for
+from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 
 from kernels import limits
 from kernels.errors import InputError
-from web.compute import Services
+from web.api import png_response
+from web.compute import Services, etag_for
 from web.errors import STATUS_BY_KIND
 from web.page_context import PageContext, build_context, plan_page
+from web.pictures import keep_sources, kept_sources, picture_state
 from web.regions import HIDDEN, changed, hashes_text, read_hashes, render_regions
 
 bp = Blueprint("pages", __name__)
@@ -64,40 +64,31 @@ def fragment() -> Response:
     region whose HTML the page already shows (``X-Regions``: id:hash pairs) is left out. Status 400 when
     something is wrong: htmx 4 swaps 4xx responses too, so the messages appear while the pictures keep the
     last good state; the page's address (``X-Page-Url``) is only sent when the new state worked.
-
-    ``X-Output-Images`` maps the ids of the output ``<img>`` elements to their new addresses (JSON). The
-    headers leave before the regions are computed and rendered (the body is streamed), so the page can
-    start loading the new pictures at once; the server computes each result once for both requests.
+    ``X-Pictures`` (JSON: ``<img>`` id → address) names where the page loaded its output pictures from.
     """
     args = _args()
     plan = plan_page(services(), args, embed="view" in args, fragment=True)
-    shown = read_hashes(request.headers.get("X-Regions", ""))
     headers = {"Cache-Control": "no-store"}
     if plan.ok:
         headers["X-Page-Url"] = plan.page_url
-        if plan.parts is None and plan.outputs:
-            sources = {element: url_for("api.output_png", **s.to_query()) for element, s in plan.outputs.items()}
-            headers["X-Output-Images"] = json.dumps(sources, separators=(",", ":"))
-
+    shown = read_hashes(request.headers.get("X-Regions", ""))
     hidden = [region for region, value in shown.items() if value == HIDDEN]
+    context = build_context(services(), plan)
+    keep_sources(context, kept_sources(services(), plan, request.headers.get("X-Pictures", "")))
+    regions = render_regions(context, hidden)
+    body = render_template("fragment.html", changed=list(changed(regions, shown, args)),
+                           hashes=hashes_text(regions, args))
+    return Response(body, status=plan.status, headers=headers, mimetype="text/html")
 
-    def regions_html() -> str:
-        regions = render_regions(build_context(services(), plan), hidden)
-        return render_template("fragment.html", changed=list(changed(regions, shown, args)),
-                               hashes=hashes_text(regions, args))
 
-    if "X-Output-Images" not in headers:  # nothing to fetch early: one plain answer
-        return Response(regions_html(), status=plan.status, headers=headers, mimetype="text/html")
+@bp.get("/picture")
+def picture() -> Response:
+    """An output picture of the page, for ``img=<the id of its <img>>`` and the form's fields as sent.
 
-    def streamed() -> Iterator[str]:
-        yield "\n"  # a first non-empty chunk, so the server sends the headers now
-        # The browser asks for these pictures as soon as it has the headers: make them first, so that
-        # request finds them made (or being made) instead of competing with the regions for the CPU.
-        for state in plan.outputs.values():
-            services().output_png(state)
-        yield regions_html()
-
-    return Response(stream_with_context(streamed()), status=plan.status, headers=headers, mimetype="text/html")
+    The page loads an edit's pictures from here before it asks for the regions (see ``web.pictures``).
+    """
+    state = picture_state(services(), _args())
+    return png_response(etag_for("output", state.cache_key()), lambda: services().output_png(state))
 
 
 @bp.post("/upload")

@@ -20,11 +20,11 @@ def test_combine_control_and_second_kernel_menu(page, live_server):
     output = page.locator("#play-output-image")
     page.get_by_label("Gradient magnitude").check()
     expect(page).to_have_url(re.compile(r"[?&]combine=magnitude(&|$)"), timeout=TIMEOUT_MS)
-    expect(output).to_have_attribute("src", re.compile(r"combine=magnitude"), timeout=TIMEOUT_MS)
+    expect(output).to_have_attribute("data-api-src", re.compile(r"combine=magnitude"), timeout=TIMEOUT_MS)
     page.select_option("#kernel2-menu", "sobel-bottom")
     expect(page).to_have_url(re.compile(r"[?&]kernel2=sobel-bottom(&|$)"), timeout=TIMEOUT_MS)
     src = "/api/output.png?image=face&kernel=sobel-left&combine=magnitude&kernel2=sobel-bottom"
-    expect(output).to_have_attribute("src", src, timeout=TIMEOUT_MS)
+    expect(output).to_have_attribute("data-api-src", src, timeout=TIMEOUT_MS)
     assert np.array_equal(painted_pixels(output), png_pixels(page.request.get(live_server + src).body()))
 
     page.reload()

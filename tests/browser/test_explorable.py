@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import numpy as np
@@ -64,9 +65,9 @@ def test_editing_a_cell_swaps_in_the_output_of_the_new_state(page, live_server):
     page.goto(live_server + "/")
     page.fill("#k-1-1", "9")
     output = page.locator("#output-image")
-    expect(output).to_have_attribute("src", re.compile(r"kernel=0,-1,0;-1,9,-1;0,-1,0"), timeout=TIMEOUT_MS)
+    expect(output).to_have_attribute("data-api-src", re.compile(r"kernel=0,-1,0;-1,9,-1;0,-1,0"), timeout=TIMEOUT_MS)
     expected = page.request.get(live_server + "/api/output.png?image=face&kernel=0,-1,0;-1,9,-1;0,-1,0").body()
-    assert page.request.get(live_server + output.get_attribute("src")).body() == expected
+    assert page.request.get(live_server + output.get_attribute("data-api-src")).body() == expected
     painted = painted_pixels(output)
     assert np.array_equal(painted, png_pixels(expected))
     expect(page).to_have_url(re.compile(r"kernel=0,-1,0;-1,9,-1;0,-1,0"))
@@ -127,13 +128,14 @@ def test_reloading_a_copied_permalink_restores_the_state(browser, live_server):
     wait_for_pixel(panel, 0, 31)
     api = api_json(fresh, live_server, "/api/explain?image=face&kernel=1/4,-1,0;-1,5,-1;0,-1,0&edge=wrap&x=0&y=31")
     assert_panel_is_api(panel, api)
-    assert fresh.locator("#output-image").get_attribute("src") == page.locator("#output-image").get_attribute("src")
+    address = page.locator("#output-image").get_attribute("data-api-src")
+    assert fresh.locator("#output-image").get_attribute("data-api-src") == address
     context.close()
 
 
 def test_an_invalid_cell_shows_its_message_and_keeps_everything_else(page, live_server):
     page.goto(live_server + "/?kernel=emboss&edge=wrap")
-    src = page.locator("#output-image").get_attribute("src")
+    src = page.locator("#output-image").get_attribute("data-api-src")
     url = page.url
     page.fill("#k-2-2", "2..5")
     message = page.locator("#err-k-2-2")
@@ -142,11 +144,11 @@ def test_an_invalid_cell_shows_its_message_and_keeps_everything_else(page, live_
     assert page.locator("#k-2-2").input_value() == "2..5"
     assert page.locator("#k-0-0").input_value() == "-2"
     assert page.locator("#edge").input_value() == "wrap"
-    assert page.locator("#output-image").get_attribute("src") == src
+    assert page.locator("#output-image").get_attribute("data-api-src") == src
     assert page.url == url
     page.fill("#k-2-2", "3")
     expect(message).to_have_count(0, timeout=TIMEOUT_MS)
-    expect(page.locator("#output-image")).to_have_attribute("src", re.compile(r"kernel=-2,-1,0;-1,1,1;0,1,3"))
+    expect(page.locator("#output-image")).to_have_attribute("data-api-src", re.compile(r"kernel=-2,-1,0;-1,1,1;0,1,3"))
 
 
 def test_without_javascript_the_form_still_recomputes(browser, live_server):
@@ -158,7 +160,7 @@ def test_without_javascript_the_form_still_recomputes(browser, live_server):
     page.get_by_role("button", name="Recompute").click()
     page.wait_for_url(re.compile(r"kernel=0,-1,0;-1,6,-1;0,-1,0"))
     assert "edge=constant" in page.url and "k-1-1" not in page.url
-    src = page.locator("#output-image").get_attribute("src")
+    src = page.locator("#output-image").get_attribute("data-api-src")
     expected = page.request.get(live_server + "/api/output.png?image=face&kernel=0,-1,0;-1,6,-1;0,-1,0&edge=constant")
     assert page.request.get(live_server + src).body() == expected.body()
     page.fill("#x", "0")
@@ -174,7 +176,7 @@ def test_choosing_a_preset_and_a_size_rebuilds_the_grid(page, live_server):
     page.goto(live_server + "/")
     page.select_option("#preset", "blur")
     expect(page.locator("#k-0-0")).to_have_value("1/16", timeout=TIMEOUT_MS)
-    expect(page.locator("#output-image")).to_have_attribute("src", re.compile(r"kernel=blur"))
+    expect(page.locator("#output-image")).to_have_attribute("data-api-src", re.compile(r"kernel=blur"))
     page.select_option("#cols", "5")
     expect(page.locator("#k-1-4")).to_have_value("0", timeout=TIMEOUT_MS)
     expect(page.locator("#k-1-2")).to_have_value("1/4")
@@ -195,16 +197,33 @@ def test_the_share_panel_shows_the_current_link_when_opened(page, live_server):
     expect(page.locator("#embed-inspect")).to_have_value(re.compile(r"view=inspect"))
 
 
-def test_the_output_picture_is_swapped_before_the_regions_arrive(page, live_server):
+def test_an_edit_shows_its_pictures_first_then_asks_for_the_regions(page, live_server):
     page.goto(live_server + "/?kernel=blur")
-    sources = page.evaluate("""() => {
-        const seen = window.__seen = [];
-        document.addEventListener("htmx:before:response", () => {
-          queueMicrotask(() => seen.push(document.getElementById("output-image").getAttribute("src")));
-        });
-        return document.getElementById("output-image").getAttribute("src");
+    old = page.evaluate("""() => {
+        const image = document.getElementById("play-output-image");
+        const log = window.__log = [];
+        document.addEventListener("htmx:before:request", (event) => log.push({
+          url: event.detail.ctx.request.action, src: image.getAttribute("src"), ready: image.complete,
+          pictures: event.detail.ctx.request.headers["X-Pictures"] }));
+        new MutationObserver(() => log.push({ src: image.getAttribute("src") }))
+          .observe(image, { attributes: true, attributeFilter: ["src"] });
+        return image.getAttribute("src");
     }""")
-    page.locator("#k-0-0").fill("2")
-    expect(page.locator("#output-image")).not_to_have_attribute("src", sources, timeout=TIMEOUT_MS)
-    first = page.evaluate("window.__seen[0]")
-    assert first != sources and "kernel=" in first
+    sum_before = page.locator("#play-explain").get_attribute("data-sum")
+    page.locator("#k-1-1").fill("2")
+    expect(page.locator("#play-explain")).not_to_have_attribute("data-sum", sum_before, timeout=TIMEOUT_MS)
+    point_at(page, page.locator("#play-output-image"), 40, 50)
+    wait_for_pixel(page.locator("#play-explain"), 40, 50)
+    log = page.evaluate("window.__log")
+    # First the picture, loaded from the form's fields; then, once it is loaded, the regions.
+    assert [("url" in entry) for entry in log] == [False, True, True]
+    loaded, regions, pointed = log
+    assert loaded["src"] != old and loaded["src"].startswith("/picture?img=play-output-image&")
+    assert "k-1-1=2" in loaded["src"] and "px=" not in loaded["src"]
+    assert regions["url"].startswith("/fragment?") and regions["ready"]
+    # Each answer keeps the address the picture was loaded from: it is never fetched twice.
+    assert json.loads(regions["pictures"])["play-output-image"] == loaded["src"]
+    assert json.loads(pointed["pictures"])["play-output-image"] == loaded["src"]
+    assert page.locator("#play-output-image").get_attribute("src") == loaded["src"]
+    api = page.request.get(live_server + "/api/output.png?image=astronaut&kernel=1/16,1/8,1/16;1/8,2,1/8;1/16,1/8,1/16")
+    assert np.array_equal(painted_pixels(page.locator("#play-output-image")), png_pixels(api.body()))

@@ -67,18 +67,18 @@ def test_each_option_changes_the_link_and_the_picture_and_a_reload_restores_it(
         page, live_server, name, start, use, param, image_id, restored):
     page.goto(live_server + start)
     image = page.locator(f"#{image_id}")
-    before = image.get_attribute("src")
+    before = image.get_attribute("data-api-src")
     use(page)
     expect(page).to_have_url(re.compile(rf"[?&]{re.escape(param)}(&|$)"), timeout=TIMEOUT_MS)
-    expect(image).not_to_have_attribute("src", before, timeout=TIMEOUT_MS)
+    expect(image).not_to_have_attribute("data-api-src", before, timeout=TIMEOUT_MS)
     query = state_of(page.url, "face" if image_id == "output-image" else None)
     expected = page.request.get(f"{live_server}/api/output.png?{query}").body()
-    assert page.request.get(live_server + image.get_attribute("src")).body() == expected
+    assert page.request.get(live_server + image.get_attribute("data-api-src")).body() == expected
     assert np.array_equal(painted_pixels(image), png_pixels(expected))
 
     page.reload()
     restored(page)
-    assert page.request.get(live_server + page.locator(f"#{image_id}").get_attribute("src")).body() == expected
+    assert page.request.get(live_server + page.locator(f"#{image_id}").get_attribute("data-api-src")).body() == expected
 
 
 def test_the_repeat_slider_redraws_while_it_moves(page, live_server):
@@ -99,7 +99,8 @@ def test_the_repeat_slider_redraws_while_it_moves(page, live_server):
     expect(page.locator("#repeat-value")).to_have_text("10")
     asked = {dict(parse_qsl(urlsplit(url).query)).get("repeat") for url in seen}
     assert len(asked) >= 3  # a request per position passed, not one after the slider stops
-    expect(page.locator("#output-image")).to_have_attribute("src", re.compile(r"repeat=10"), timeout=TIMEOUT_MS)
+    expect(page.locator("#output-image")).to_have_attribute("data-api-src", re.compile(r"repeat=10"),
+                                                            timeout=TIMEOUT_MS)
 
 
 def test_the_edge_comparison_and_the_histograms_show_the_engines_numbers(page, live_server):

@@ -24,8 +24,8 @@ DROP = """([zone, data, name]) => {
 
 def uploaded_id(page) -> str:
     output = page.locator("#play-output-image")
-    expect(output).to_have_attribute("src", re.compile(r"image=[0-9a-f]{32}"), timeout=TIMEOUT_MS)
-    return re.search(r"image=([0-9a-f]{32})", output.get_attribute("src"))[1]
+    expect(output).to_have_attribute("data-api-src", re.compile(r"image=[0-9a-f]{32}"), timeout=TIMEOUT_MS)
+    return re.search(r"image=([0-9a-f]{32})", output.get_attribute("data-api-src"))[1]
 
 
 def test_upload_with_the_file_picker(page, live_server):
@@ -68,4 +68,4 @@ def test_a_bad_file_says_why_and_keeps_the_picture(page, live_server):
     status = page.locator("#upload-status")
     expect(status).to_contain_text("That file cannot be used", timeout=TIMEOUT_MS)
     expect(status).to_have_class(re.compile("is-error"))
-    assert "image=camera" in page.locator("#play-output-image").get_attribute("src")
+    assert "image=camera" in page.locator("#play-output-image").get_attribute("data-api-src")
