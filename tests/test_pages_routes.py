@@ -274,3 +274,15 @@ def test_hidden_regions_are_neither_rendered_nor_sent(client):
     assert "share:" not in tags(answer).by_id("region-hashes")["data-hashes"]
     shown = client.get("/fragment?kernel=sharpen", headers={"X-Regions": page}).data.decode()
     assert "share" in partial_targets(shown)
+
+
+def test_a_pointer_answer_leaves_the_histogram_alone(client):
+    page = tags(client.get("/?image=camera&px=3&py=4").data)
+    assert page.by_id("play-values").get("hx-morph-skip-children") is not None
+    assert page.by_id("play-histogram")  # on the page, inside the output picture's region
+    pointed = client.get("/fragment?image=camera&px=5&py=4&part=play").data.decode()
+    assert partial_targets(pointed)[:2] == ["play-region", "play-panel"]
+    assert 'id="play-histogram"' not in pointed and '<div id="play-values" hx-morph-skip-children></div>' in pointed
+    edited = client.get("/fragment?image=camera&kernel=emboss&px=5&py=4").data.decode()
+    assert {"play-region", "play-values", "inspect-values"} <= set(partial_targets(edited))
+    assert 'id="play-histogram"' in edited

@@ -44,11 +44,12 @@ CELL_NAME = re.compile(r"^k-(\d+)-(\d+)$")
 REGIONS_OF_PART = {"inspect": ("inspect-region", "inspect-panel"), "play": ("play-region", "play-panel")}
 KERNEL_REGIONS = ("kernel-editor", "kernel-facts", "options")
 REGIONS_BY_VIEW: dict[str | None, tuple[str, ...]] = {
-    None: ("form-status", *KERNEL_REGIONS, "inspect-region", "inspect-panel", "preset-about",
-           "play-tools", "play-region", "play-panel", "share", "form-meta"),
-    "inspect": ("form-status", *KERNEL_REGIONS, "inspect-region", "inspect-panel", "preset-about", "share",
-                "form-meta"),
-    "playground": ("form-status", *KERNEL_REGIONS, "play-tools", "play-region", "play-panel", "share", "form-meta"),
+    None: ("form-status", *KERNEL_REGIONS, "inspect-region", "inspect-values", "inspect-panel", "preset-about",
+           "play-tools", "play-region", "play-values", "play-panel", "share", "form-meta"),
+    "inspect": ("form-status", *KERNEL_REGIONS, "inspect-region", "inspect-values", "inspect-panel", "preset-about",
+                "share", "form-meta"),
+    "playground": ("form-status", *KERNEL_REGIONS, "play-tools", "play-region", "play-values", "play-panel", "share",
+                   "form-meta"),
     "matrix": ("form-status", "share", "form-meta"),
 }
 

@@ -18,7 +18,7 @@ from web.compute import Services, etag_for
 from web.errors import STATUS_BY_KIND
 from web.page_context import PageContext, build_context, plan_page
 from web.pictures import keep_sources, kept_sources, picture_state
-from web.regions import HIDDEN, changed, hashes_text, read_hashes, render_regions
+from web.regions import HIDDEN, changed, hashes_text, nest_regions, read_hashes, render_regions
 
 bp = Blueprint("pages", __name__)
 
@@ -35,7 +35,7 @@ def _page(context: PageContext) -> tuple[str, int]:
     template = "embed.html" if context.view else "index.html"
     regions = render_regions(context)
     hashes = hashes_text(regions, _args())
-    return render_template(template, c=context, r=regions, region_hashes=hashes), context.status
+    return render_template(template, c=context, r=nest_regions(regions), region_hashes=hashes), context.status
 
 
 def _page_or_permalink(embed: bool):

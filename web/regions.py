@@ -20,10 +20,12 @@ TEMPLATES: dict[str, str] = {
     "kernel-facts": "partials/properties.html",
     "options": "partials/options.html",
     "inspect-region": "partials/inspect.html",
+    "inspect-values": "partials/inspect_values.html",
     "inspect-panel": "partials/inspect_panel.html",
     "preset-about": "partials/preset_about.html",
     "play-tools": "partials/play_tools.html",
     "play-region": "partials/play.html",
+    "play-values": "partials/play_values.html",
     "play-panel": "partials/play_panel.html",
     "share": "partials/share.html",
     "form-meta": "partials/meta.html",
@@ -34,9 +36,13 @@ TEMPLATES: dict[str, str] = {
     "compare-region": "partials/compare_panel.html",
     "exports": "partials/export.html",
 }
-REPLACED_WHOLE = frozenset({"inspect-panel", "play-panel"})
+REPLACED_WHOLE = frozenset({"inspect-panel", "play-panel", "inspect-values", "play-values"})
 """Regions without controls, swapped by innerHTML; the others are morphed so typing and focus survive."""
 
+
+NESTED: dict[str, str] = {"inspect-values": "inspect-region", "play-values": "play-region"}
+"""Regions shown inside another region: the outer one has an empty ``<div id=… hx-morph-skip-children>`` for
+each, which morphing leaves alone, so the outer region can be redrawn (a pointer move) without the inner one."""
 
 HIDDEN = "-"
 """The hash ``X-Regions`` gives a region the page does not show now (the closed share panel): it is neither
@@ -50,6 +56,17 @@ def render_regions(context: PageContext, hidden: Iterable[str] = ()) -> dict[str
     skip = set(hidden)
     return {region: Markup(render_template(TEMPLATES[region], c=context))
             for region in context.regions if region not in skip}
+
+
+def nest_regions(regions: Mapping[str, Markup]) -> dict[str, Markup]:
+    """The regions of a whole page: each nested region's HTML put inside its place in the outer region."""
+    nested = dict(regions)
+    for inner, outer in NESTED.items():
+        if inner in nested and outer in nested:
+            place = f'<div id="{inner}" hx-morph-skip-children>'
+            html = str(nested[outer]).replace(place + "</div>", place + str(nested[inner]) + "</div>", 1)
+            nested[outer] = Markup(html)  # both are already safe HTML
+    return nested
 
 
 def region_hash(html: str, sent: Mapping[str, str] | None = None) -> str:
