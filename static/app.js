@@ -47,7 +47,8 @@
     if (ctx.sourceElement !== form) return;
     const detail = ctx.sourceEvent && ctx.sourceEvent.type === "pick" ? ctx.sourceEvent.detail : null;
     waiting.add((detail && detail.part) || "all");
-    if (!waiting.has("all")) ctx.request.body.set("part", [...waiting].join(","));
+    ctx.pointing = !waiting.has("all");
+    if (ctx.pointing) ctx.request.body.set("part", [...waiting].join(","));
     // A region inside a closed panel (the share panel) is marked "-": the server skips it until it opens.
     const hidden = new Set([...document.querySelectorAll("details[data-hides]:not([open])")].map((d) => d.dataset.hides));
     ctx.request.headers["X-Regions"] = [...shown].map(([region, hash]) => `${region}:${hidden.has(region) ? "-" : hash}`).join(",");
@@ -301,27 +302,35 @@
       .then(() => requestAnimationFrame(() => setTimeout(regions)));
   });
 
-  // The address bar follows each answer that worked (X-Page-Url), once the new state has been painted:
-  // history.replaceState costs Chromium a few milliseconds that a pointer sweep should not wait for.
-  let nextUrl = null;
+  // The address bar follows each answer that worked (X-Page-Url), once the new state has been painted.
+  // history.replaceState costs Chromium a few milliseconds and a fresh look at the page's icon: during a
+  // pointer sweep it waits until the pointer rests, so the next pixel's answer is not held up by it.
+  let nextUrl = null, urlTimer = 0;
   const replaceUrl = () => {
+    clearTimeout(urlTimer);
+    urlTimer = 0;
     if (nextUrl && nextUrl !== location.pathname + location.search) history.replaceState(history.state, "", nextUrl);
     nextUrl = null;
   };
   document.addEventListener("htmx:after:request", (event) => {
-    const response = event.detail.ctx.response;
-    const url = response && response.headers.get("X-Page-Url");
+    const ctx = event.detail.ctx;
+    const url = ctx.response && ctx.response.headers.get("X-Page-Url");
     if (!url) return;
-    if (nextUrl === null) requestAnimationFrame(() => setTimeout(replaceUrl, 0));
     nextUrl = url;
+    clearTimeout(urlTimer);
+    if (ctx.pointing) urlTimer = setTimeout(replaceUrl, 250);
+    else requestAnimationFrame(() => setTimeout(replaceUrl, 0));
   });
+  addEventListener("pagehide", replaceUrl);
 
   document.addEventListener("htmx:after:swap", () => {
     waiting.clear();
     hashes();
     followAttributes();
     const panel = document.getElementById("explain");
-    if (panel) showMatrixPixel(Number(panel.dataset.inputX), Number(panel.dataset.inputY));
+    if (panel && matrix && matrix.dataset.selected !== `${panel.dataset.inputX},${panel.dataset.inputY}`) {
+      showMatrixPixel(Number(panel.dataset.inputX), Number(panel.dataset.inputY));
+    }
     panelsChanged(true);
   });
   document.addEventListener("htmx:response:error", (event) => {
@@ -350,8 +359,10 @@
   }
 
   function buttonClicked(button) {
-    if (button.hasAttribute("data-copy-link")) copy(location.href, button);
-    else if (button.dataset.copy) copy(document.getElementById(button.dataset.copy).value, button);
+    if (button.hasAttribute("data-copy-link")) {
+      replaceUrl(); // an address still waiting for the pointer to rest
+      copy(location.href, button);
+    } else if (button.dataset.copy) copy(document.getElementById(button.dataset.copy).value, button);
     else if (button.hasAttribute("data-open-share")) {
       const panel = document.getElementById("share-panel");
       panel.open = true;

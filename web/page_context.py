@@ -216,9 +216,9 @@ def build_context(services: Services, plan: Plan) -> PageContext:
     request, view, state, parts = plan.request, plan.view, plan.state, plan.parts
     inspect = play = matrix = None
     if view in (None, "inspect") and (parts is None or "inspect" in parts):
-        inspect = build_region(services, face_state(state), plan.inspect, "inspect")
+        inspect = build_region(services, face_state(state), plan.inspect, "inspect", values=parts is None)
     if view in (None, "playground") and (parts is None or "play" in parts):
-        play = build_region(services, state, plan.play, "play")
+        play = build_region(services, state, plan.play, "play", values=parts is None)
     if view in (None, "matrix") and not plan.fragment:  # section 1 is never swapped: its numbers never change
         chosen = (inspect.panel.input_x, inspect.panel.input_y) if inspect else (plan.inspect.x, plan.inspect.y)
         matrix = build_matrix(services, state, chosen)

@@ -107,8 +107,10 @@ def check_engine(services: Services, request: PageRequest, states: list[State]) 
             return
 
 
-def build_region(services: Services, state: State, selection: Selection, area: str) -> Region:
-    """Compute (cached) the result, explain the selected pixel, and place the overlays."""
+def build_region(services: Services, state: State, selection: Selection, area: str, *,
+                 values: bool = True) -> Region:
+    """Compute (cached) the result, explain the selected pixel, and place the overlays; ``values=False`` leaves
+    out the histogram of raw values (an answer to a pointer move does not redraw it)."""
     image = services.engine_input(state)
     result = services.result(state)
     in_h, in_w = image.shape[:2]
@@ -141,7 +143,7 @@ def build_region(services: Services, state: State, selection: Selection, area: s
         output_figure.marks.append(_box("reticle", x, y, 1, 1, (out_h, out_w)))
         input_figure.marks.append(_box("reticle", info["input_x"], info["input_y"], 1, 1, (in_h, in_w)))
     return Region(state, Selection(x, y, selection.pinned), input_figure, output_figure, panel,
-                  (in_h, in_w), (out_h, out_w), histogram_view(services, state, area))
+                  (in_h, in_w), (out_h, out_w), histogram_view(services, state, area) if values else None)
 
 
 def _clamp(value: int, size: int) -> int:

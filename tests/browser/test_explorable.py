@@ -227,3 +227,24 @@ def test_an_edit_shows_its_pictures_first_then_asks_for_the_regions(page, live_s
     assert page.locator("#play-output-image").get_attribute("src") == loaded["src"]
     api = page.request.get(live_server + "/api/output.png?image=astronaut&kernel=1/16,1/8,1/16;1/8,2,1/8;1/16,1/8,1/16")
     assert np.array_equal(painted_pixels(page.locator("#play-output-image")), png_pixels(api.body()))
+
+
+def test_the_address_follows_a_pointer_sweep_once_it_rests_and_copy_link_does_not_wait(browser, live_server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server)
+    page = context.new_page()
+    page.goto(live_server + "/?x=3&y=4")
+    panel = page.locator("#explain")
+    image = page.locator("#output-image")
+    for x in (10, 11, 12):
+        point_at(page, image, x, 20)
+        wait_for_pixel(panel, x, 20)
+    page.click("[data-copy-link]")  # at once: the address of the last pixel is still waiting
+    expect(page.locator("[data-copy-link]")).to_have_text(re.compile("Copied"))
+    link = page.evaluate("navigator.clipboard.readText()")
+    assert re.search(r"[?&]x=12&y=20(&|$)", link), link
+    assert link == page.url
+    point_at(page, image, 25, 6)
+    wait_for_pixel(panel, 25, 6)
+    expect(page).to_have_url(re.compile(r"[?&]x=25&y=6(&|$)"), timeout=TIMEOUT_MS)
+    context.close()
