@@ -100,6 +100,8 @@ class Services:
     inputs: LRU = field(default_factory=lambda: LRU(16, 256 * 1024 * 1024))
     results: LRU = field(default_factory=lambda: LRU(8, 512 * 1024 * 1024))
     pngs: LRU = field(default_factory=lambda: LRU(64, 128 * 1024 * 1024))
+    picture_keys: LRU = field(default_factory=lambda: LRU(256))
+    """The cache key of the picture each ``/picture?…`` address shows (see ``web.pictures``)."""
 
     @classmethod
     def create(cls, presets_path: str | None, upload_folder: Path, upload_max: int) -> Services:

@@ -11,9 +11,7 @@ neither fetched nor decoded twice.
 from __future__ import annotations
 
 import json
-from collections import OrderedDict
 from collections.abc import Mapping
-from threading import Lock
 from urllib.parse import parse_qsl, urlsplit
 
 from flask import url_for
@@ -23,10 +21,6 @@ from kernels.errors import InputError
 from web.compute import Services
 from web.page_context import PageContext, Plan, plan_page
 from web.state import State
-
-_KEYS: OrderedDict[str, tuple | None] = OrderedDict()
-_KEYS_LOCK = Lock()
-_KEYS_SIZE = 256
 
 
 def picture_state(services: Services, args: Mapping[str, str]) -> State:
@@ -48,23 +42,18 @@ def picture_state(services: Services, args: Mapping[str, str]) -> State:
 def _picture_key(services: Services, src: str) -> tuple | None:
     """The cache key of the picture a ``/picture?…`` address shows (None if it shows none); remembered,
     since the page sends the same addresses with every answer it asks for."""
-    with _KEYS_LOCK:
-        if src in _KEYS:
-            _KEYS.move_to_end(src)
-            return _KEYS[src]
+    return services.picture_keys.get_or_make(src, lambda: _key_of(services, src))
+
+
+def _key_of(services: Services, src: str) -> tuple | None:
     parts = urlsplit(src)
-    key = None
-    if parts.path == url_for("pages.picture") and not parts.netloc:
-        try:
-            key = picture_state(services, MultiDict(parse_qsl(parts.query, keep_blank_values=True)).to_dict())
-            key = key.cache_key()
-        except InputError:
-            key = None
-    with _KEYS_LOCK:
-        _KEYS[src] = key
-        while len(_KEYS) > _KEYS_SIZE:
-            _KEYS.popitem(last=False)
-    return key
+    if parts.path != url_for("pages.picture") or parts.netloc:
+        return None
+    try:
+        fields = MultiDict(parse_qsl(parts.query, keep_blank_values=True)).to_dict()
+        return picture_state(services, fields).cache_key()
+    except InputError:
+        return None
 
 
 def kept_sources(services: Services, plan: Plan, header: str) -> dict[str, str]:
