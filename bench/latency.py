@@ -199,13 +199,16 @@ def percentile(samples: list[float], q: float) -> float:
     return ordered[index]
 
 
-def report(name: str, label: str, samples: list[float]) -> bool:
+def report(label: str, samples: list[float], target: float | None = None) -> bool:
+    """Print one row: p50 and p95, and the verdict against ``target`` (ms) when the row has one."""
     p50, p95 = percentile(samples, 50), percentile(samples, 95)
-    target = TARGETS_MS[name]
-    verdict = "meets" if p95 <= target else "MISSES"
-    print(f"{label:<44} {p50:7.1f} ms {p95:7.1f} ms   p95 ≤ {target:.0f} ms: {verdict}"
+    if target is None:
+        verdict = "the floor under any answer from the server here"
+    else:
+        verdict = f"p95 ≤ {target:.0f} ms: {'meets' if p95 <= target else 'MISSES'}"
+    print(f"{label:<44} {p50:7.1f} ms {p95:7.1f} ms   {verdict}"
           f"   (mean {statistics.fmean(samples):.1f}, max {max(samples):.1f})")
-    return p95 <= target
+    return target is None or p95 <= target
 
 
 def run(base: str, trials: int, warmup: int) -> bool:
@@ -222,11 +225,9 @@ def run(base: str, trials: int, warmup: int) -> bool:
         browser.close()
     print(f"Image Kernels latency, headless Chromium {version}, {base}{PAGE}, {trials} trials each")
     print(f"{'':<44} {'p50':>10} {'p95':>10}")
-    ok = report("typing", "last keystroke's debounce → new image shown", typing)
-    ok = report("pointing", "pointer move → updated panel shown", pointing) and ok
-    p50, p95 = percentile(reference, 50), percentile(reference, 95)
-    print(f"{'reference: pointer move → GET /healthz shown':<44} {p50:7.1f} ms {p95:7.1f} ms"
-          f"   the floor under any answer from the server here (mean {statistics.fmean(reference):.1f})")
+    ok = report("last keystroke's debounce → new image shown", typing, TARGETS_MS["typing"])
+    ok = report("pointer move → updated panel shown", pointing, TARGETS_MS["pointing"]) and ok
+    report("reference: pointer move → GET /healthz shown", reference)
     return ok
 
 
