@@ -89,7 +89,8 @@ def explain(
         scale = float(used_scale(result.weights, (src_rows >= 0)[None, :], (src_cols >= 0)[None, :])[0, 0])
 
     weights = [[float(w) for w in row] for row in result.weights]
-    lo, hi = display_range(raw)
+    # Only the stretching displays need the whole output's range: a scan of every value, skipped otherwise.
+    lo, hi = display_range(raw) if display in ("stretch", "signed") else (0.0, 0.0)
     described = []
     for channel in range(channels):
         window: list[list[float | None]] = []

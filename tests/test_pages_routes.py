@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -155,7 +156,7 @@ def test_fragment_regions_follow_the_view(client):
     full = client.get("/fragment?kernel=blur").data.decode()
     assert partial_targets(full) == [*REGIONS_BY_VIEW[None], "region-hashes"]
     pointed = client.get("/fragment?kernel=blur&px=3&py=4&part=play").data.decode()
-    assert partial_targets(pointed) == ["play-region", "play-panel", "region-hashes"]
+    assert partial_targets(pointed) == ["play-region", "play-marks-in", "play-marks-out", "play-panel", "region-hashes"]
     embed = client.get("/fragment?kernel=blur&view=playground").data.decode()
     assert "inspect-region" not in partial_targets(embed) and "play-region" in partial_targets(embed)
     address = client.get("/fragment?kernel=blur&view=inspect").headers["X-Page-Url"]
@@ -198,8 +199,12 @@ def test_regions_the_page_already_shows_are_left_out(client):
 
 
 def test_the_page_carries_the_hashes_of_its_regions(client):
+    # The hashes a request from the page itself would get: it sends the fields as the page shows them, the
+    # selected pixels of its address included.
     page = tags(client.get("/?kernel=blur&x=3&y=3").data)
-    fragment = tags(client.get("/fragment?kernel=blur&x=3&y=3").data)
+    address = urlsplit(page.by_id("page-url")["data-url"])
+    assert "px=" in address.query
+    fragment = tags(client.get("/fragment?" + address.query).data)
     assert page.by_id("region-hashes")["data-hashes"] == fragment.by_id("region-hashes")["data-hashes"]
 
 
@@ -276,12 +281,34 @@ def test_hidden_regions_are_neither_rendered_nor_sent(client):
     assert "share" in partial_targets(shown)
 
 
+def test_a_pointer_answer_sends_the_marks_and_the_panel_not_the_figures_around_them(client):
+    page = client.get("/?image=camera&kernel=blur&px=3&py=4&x=5&y=6").data.decode()
+    assert tags(page).by_id("play-marks-in")["class"] == "marks"
+    inside = r'id="play-marks-in" class="marks" hx-morph-skip-children>\s*<span class="mark mark-window"[^>]*x 3, y 4"'
+    assert re.search(inside, page)  # a whole page has the marks in their place
+    shown = tags(page).by_id("region-hashes")["data-hashes"]
+    for part, query in (("play", "px=9&py=4&x=5&y=6"), ("inspect", "px=3&py=4&x=7&y=6")):
+        answer = client.get(f"/fragment?image=camera&kernel=blur&{query}&part={part}", headers={"X-Regions": shown})
+        html = answer.data.decode()
+        assert partial_targets(html) == [f"{part}-marks-in", f"{part}-marks-out", f"{part}-panel", "region-hashes"]
+    assert 'title="3×3 window around input x 9, y 4"' in client.get(
+        "/fragment?image=camera&kernel=blur&px=9&py=4&x=5&y=6&part=play", headers={"X-Regions": shown}).data.decode()
+    # Pinning changes the figure (its marks turn orange), and an edit its pictures: both send the figure again,
+    # but not marks that stay where they are.
+    pinned = client.get("/fragment?image=camera&kernel=blur&px=3&py=4&x=5&y=6&ppin=1&part=play",
+                        headers={"X-Regions": shown}).data.decode()
+    assert "play-region" in partial_targets(pinned)
+    edited = client.get("/fragment?image=camera&kernel=sharpen&px=3&py=4&x=5&y=6", headers={"X-Regions": shown})
+    sent = partial_targets(edited.data.decode())
+    assert {"play-region", "inspect-region"} <= set(sent) and "play-marks-in" not in sent
+
+
 def test_a_pointer_answer_leaves_the_histogram_alone(client):
     page = tags(client.get("/?image=camera&px=3&py=4").data)
     assert page.by_id("play-values").get("hx-morph-skip-children") is not None
     assert page.by_id("play-histogram")  # on the page, inside the output picture's region
     pointed = client.get("/fragment?image=camera&px=5&py=4&part=play").data.decode()
-    assert partial_targets(pointed)[:2] == ["play-region", "play-panel"]
+    assert partial_targets(pointed)[:4] == ["play-region", "play-marks-in", "play-marks-out", "play-panel"]
     assert 'id="play-histogram"' not in pointed and '<div id="play-values" hx-morph-skip-children></div>' in pointed
     edited = client.get("/fragment?image=camera&kernel=emboss&px=5&py=4").data.decode()
     assert {"play-region", "play-values", "inspect-values"} <= set(partial_targets(edited))

@@ -41,15 +41,19 @@ EMBED_SIZES = {"matrix": (720, 560), "inspect": (760, 900), "playground": (760, 
 TRUE_TEXTS = {"1", "on", "true", "yes"}
 CELL_NAME = re.compile(r"^k-(\d+)-(\d+)$")
 
-REGIONS_OF_PART = {"inspect": ("inspect-region", "inspect-panel"), "play": ("play-region", "play-panel")}
+INSPECT_FIGURES = ("inspect-region", "inspect-marks-in", "inspect-marks-out", "inspect-values")
+PLAY_FIGURES = ("play-region", "play-marks-in", "play-marks-out", "play-values")
+REGIONS_OF_PART = {
+    "inspect": (*INSPECT_FIGURES[:3], "inspect-panel"),
+    "play": (*PLAY_FIGURES[:3], "play-panel"),
+}
 KERNEL_REGIONS = ("kernel-editor", "kernel-facts", "options")
 REGIONS_BY_VIEW: dict[str | None, tuple[str, ...]] = {
-    None: ("form-status", *KERNEL_REGIONS, "inspect-region", "inspect-values", "inspect-panel", "preset-about",
-           "play-tools", "play-region", "play-values", "play-panel", "share", "form-meta"),
-    "inspect": ("form-status", *KERNEL_REGIONS, "inspect-region", "inspect-values", "inspect-panel", "preset-about",
-                "share", "form-meta"),
-    "playground": ("form-status", *KERNEL_REGIONS, "play-tools", "play-region", "play-values", "play-panel", "share",
-                   "form-meta"),
+    None: ("form-status", *KERNEL_REGIONS, *INSPECT_FIGURES, "inspect-panel", "preset-about",
+           "play-tools", *PLAY_FIGURES, "play-panel", "share", "form-meta"),
+    "inspect": ("form-status", *KERNEL_REGIONS, *INSPECT_FIGURES, "inspect-panel", "preset-about", "share",
+                "form-meta"),
+    "playground": ("form-status", *KERNEL_REGIONS, "play-tools", *PLAY_FIGURES, "play-panel", "share", "form-meta"),
     "matrix": ("form-status", "share", "form-meta"),
 }
 

@@ -70,6 +70,8 @@ class Figure:
     """Where the page loads this output picture from during an edit (``/picture``); None for the others."""
     img_src: str | None = None
     """Another address of the same picture that the page's ``<img>`` already shows (see ``web.pictures``)."""
+    marks_region: str | None = None
+    """The region that draws ``marks`` over the picture (see ``web.regions.NESTED``); None: drawn in place."""
 
 
 @dataclass
@@ -142,6 +144,7 @@ def build_region(services: Services, state: State, selection: Selection, area: s
     if area == "play":
         output_figure.marks.append(_box("reticle", x, y, 1, 1, (out_h, out_w)))
         input_figure.marks.append(_box("reticle", info["input_x"], info["input_y"], 1, 1, (in_h, in_w)))
+    input_figure.marks_region, output_figure.marks_region = f"{area}-marks-in", f"{area}-marks-out"
     return Region(state, Selection(x, y, selection.pinned), input_figure, output_figure, panel,
                   (in_h, in_w), (out_h, out_w), histogram_view(services, state, area) if values else None)
 

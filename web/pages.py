@@ -7,7 +7,7 @@ beside the field, what was typed kept and the last good pictures shown.
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 
@@ -34,7 +34,9 @@ def _args() -> dict[str, str]:
 def _page(context: PageContext) -> tuple[str, int]:
     template = "embed.html" if context.view else "index.html"
     regions = render_regions(context)
-    hashes = hashes_text(regions, _args())
+    # The page's fields hold its address's values (the selected pixels included) unless something else was typed.
+    shown = dict(parse_qsl(urlsplit(context.page_url).query)) | _args()
+    hashes = hashes_text(regions, shown)
     return render_template(template, c=context, r=nest_regions(regions), region_hashes=hashes), context.status
 
 

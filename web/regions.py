@@ -20,11 +20,15 @@ TEMPLATES: dict[str, str] = {
     "kernel-facts": "partials/properties.html",
     "options": "partials/options.html",
     "inspect-region": "partials/inspect.html",
+    "inspect-marks-in": "partials/marks.html",
+    "inspect-marks-out": "partials/marks.html",
     "inspect-values": "partials/inspect_values.html",
     "inspect-panel": "partials/inspect_panel.html",
     "preset-about": "partials/preset_about.html",
     "play-tools": "partials/play_tools.html",
     "play-region": "partials/play.html",
+    "play-marks-in": "partials/marks.html",
+    "play-marks-out": "partials/marks.html",
     "play-values": "partials/play_values.html",
     "play-panel": "partials/play_panel.html",
     "share": "partials/share.html",
@@ -36,13 +40,17 @@ TEMPLATES: dict[str, str] = {
     "compare-region": "partials/compare_panel.html",
     "exports": "partials/export.html",
 }
-REPLACED_WHOLE = frozenset({"inspect-panel", "play-panel", "inspect-values", "play-values"})
-"""Regions without controls, swapped by innerHTML; the others are morphed so typing and focus survive."""
-
-
-NESTED: dict[str, str] = {"inspect-values": "inspect-region", "play-values": "play-region"}
+NESTED: dict[str, str] = {
+    "inspect-values": "inspect-region", "play-values": "play-region",
+    "inspect-marks-in": "inspect-region", "inspect-marks-out": "inspect-region",
+    "play-marks-in": "play-region", "play-marks-out": "play-region",
+}
 """Regions shown inside another region: the outer one has an empty ``<div id=… hx-morph-skip-children>`` for
-each, which morphing leaves alone, so the outer region can be redrawn (a pointer move) without the inner one."""
+each (the ``nested`` macro), which morphing leaves alone. So a pointer move redraws the marks and the panel but
+neither the figures around the marks nor the histogram; an edit redraws the figures without the marks."""
+
+REPLACED_WHOLE = frozenset({"inspect-panel", "play-panel", *NESTED})
+"""Regions without controls, swapped by innerHTML; the others are morphed so typing and focus survive."""
 
 HIDDEN = "-"
 """The hash ``X-Regions`` gives a region the page does not show now (the closed share panel): it is neither
@@ -54,7 +62,7 @@ _INPUT_VALUE = re.compile(r'(<input\b[^>]*?\bname="([^"]*)"[^>]*?\bvalue=")([^"]
 def render_regions(context: PageContext, hidden: Iterable[str] = ()) -> dict[str, Markup]:
     """The HTML of every region the context's view (or its ``part``) has, by region id, but the hidden ones."""
     skip = set(hidden)
-    return {region: Markup(render_template(TEMPLATES[region], c=context))
+    return {region: Markup(render_template(TEMPLATES[region], c=context, region=region))
             for region in context.regions if region not in skip}
 
 
@@ -63,9 +71,11 @@ def nest_regions(regions: Mapping[str, Markup]) -> dict[str, Markup]:
     nested = dict(regions)
     for inner, outer in NESTED.items():
         if inner in nested and outer in nested:
-            place = f'<div id="{inner}" hx-morph-skip-children>'
-            html = str(nested[outer]).replace(place + "</div>", place + str(nested[inner]) + "</div>", 1)
-            nested[outer] = Markup(html)  # both are already safe HTML
+            html = str(nested[outer])
+            place = re.search(f'<div id="{re.escape(inner)}"[^>]*? hx-morph-skip-children>(?=</div>)', html)
+            if place is None:
+                raise LookupError(f"the region {outer!r} has no place for {inner!r}")
+            nested[outer] = Markup(html[:place.end()] + str(nested[inner]) + html[place.end():])  # both are safe
     return nested
 
 

@@ -197,6 +197,30 @@ def test_the_share_panel_shows_the_current_link_when_opened(page, live_server):
     expect(page.locator("#embed-inspect")).to_have_value(re.compile(r"view=inspect"))
 
 
+def test_the_marks_follow_the_pointer_while_the_figures_stay(page, live_server):
+    page.goto(live_server + "/?image=camera&kernel=blur")
+    page.evaluate("""() => {
+        const sent = window.__sent = [];
+        document.addEventListener("htmx:after:request", (event) => sent.push(
+          [...event.detail.ctx.text.matchAll(/hx-target="#([^"]+)"/g)].map((match) => match[1])));
+    }""")
+    for x, y in [(10, 20), (300, 301)]:
+        point_at(page, page.locator("#play-output-image"), x, y)
+        wait_for_pixel(page.locator("#play-explain"), x, y)
+        expect(page.locator("#play-marks-in .mark-window")).to_have_attribute(
+            "title", f"3×3 window around input x {x}, y {y}")
+        expect(page.locator("#play-marks-out .mark-pixel")).to_have_attribute("title", f"output pixel x {x}, y {y}")
+    point_at(page, page.locator("#output-image"), 5, 6)
+    wait_for_pixel(page.locator("#explain"), 5, 6)
+    window = page.locator("#inspect-marks-in .mark-window")
+    expect(window).to_have_attribute("title", "3×3 window around input x 5, y 6")
+    expect(page.locator("#inspect-marks-out .mark-pixel")).to_have_attribute("title", "output pixel x 5, y 6")
+    # The answers carried the marks and the panels, never the figures around the marks.
+    sent = {region for answer in page.evaluate("window.__sent") for region in answer}
+    assert {"play-marks-in", "play-marks-out", "play-panel", "inspect-marks-in", "inspect-panel"} <= sent
+    assert not sent & {"play-region", "inspect-region", "play-values", "inspect-values"}
+
+
 def test_an_edit_shows_its_pictures_first_then_asks_for_the_regions(page, live_server):
     page.goto(live_server + "/?kernel=blur")
     old = page.evaluate("""() => {
