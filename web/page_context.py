@@ -41,19 +41,17 @@ EMBED_SIZES = {"matrix": (720, 560), "inspect": (760, 900), "playground": (760, 
 TRUE_TEXTS = {"1", "on", "true", "yes"}
 CELL_NAME = re.compile(r"^k-(\d+)-(\d+)$")
 
-INSPECT_FIGURES = ("inspect-region", "inspect-marks-in", "inspect-marks-out", "inspect-values")
-PLAY_FIGURES = ("play-region", "play-marks-in", "play-marks-out", "play-values")
-REGIONS_OF_PART = {
-    "inspect": (*INSPECT_FIGURES[:3], "inspect-panel"),
-    "play": (*PLAY_FIGURES[:3], "play-panel"),
-}
+INSPECT_FIGURES = ("inspect-region", "inspect-marks-in", "inspect-marks-out")
+PLAY_FIGURES = ("play-region", "play-marks-in", "play-marks-out")
+REGIONS_OF_PART = {"inspect": (*INSPECT_FIGURES, "inspect-panel"), "play": (*PLAY_FIGURES, "play-panel")}
 KERNEL_REGIONS = ("kernel-editor", "kernel-facts", "options")
 REGIONS_BY_VIEW: dict[str | None, tuple[str, ...]] = {
-    None: ("form-status", *KERNEL_REGIONS, *INSPECT_FIGURES, "inspect-panel", "preset-about",
-           "play-tools", *PLAY_FIGURES, "play-panel", "share", "form-meta"),
-    "inspect": ("form-status", *KERNEL_REGIONS, *INSPECT_FIGURES, "inspect-panel", "preset-about", "share",
-                "form-meta"),
-    "playground": ("form-status", *KERNEL_REGIONS, "play-tools", *PLAY_FIGURES, "play-panel", "share", "form-meta"),
+    None: ("form-status", *KERNEL_REGIONS, *INSPECT_FIGURES, "inspect-values", "inspect-panel", "preset-about",
+           "play-tools", *PLAY_FIGURES, "play-values", "play-panel", "share", "form-meta"),
+    "inspect": ("form-status", *KERNEL_REGIONS, *INSPECT_FIGURES, "inspect-values", "inspect-panel",
+                "preset-about", "share", "form-meta"),
+    "playground": ("form-status", *KERNEL_REGIONS, "play-tools", *PLAY_FIGURES, "play-values", "play-panel", "share",
+                   "form-meta"),
     "matrix": ("form-status", "share", "form-meta"),
 }
 
