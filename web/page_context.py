@@ -43,15 +43,15 @@ CELL_NAME = re.compile(r"^k-(\d+)-(\d+)$")
 
 INSPECT_FIGURES = ("inspect-region", "inspect-marks-in", "inspect-marks-out")
 PLAY_FIGURES = ("play-region", "play-marks-in", "play-marks-out")
-REGIONS_OF_PART = {"inspect": (*INSPECT_FIGURES, "inspect-panel"), "play": (*PLAY_FIGURES, "play-panel")}
+REGIONS_OF_PART = {"inspect": (*INSPECT_FIGURES, "inspect-panel"), "play": (*PLAY_FIGURES, "play-panel", "play-pixel")}
 KERNEL_REGIONS = ("kernel-editor", "kernel-facts", "options")
 REGIONS_BY_VIEW: dict[str | None, tuple[str, ...]] = {
     None: ("form-status", *KERNEL_REGIONS, *INSPECT_FIGURES, "inspect-values", "inspect-panel", "preset-about",
-           "play-tools", *PLAY_FIGURES, "play-values", "play-panel", "share", "form-meta"),
+           "play-tools", *PLAY_FIGURES, "play-panel", "play-pixel", "play-values", "share", "form-meta"),
     "inspect": ("form-status", *KERNEL_REGIONS, *INSPECT_FIGURES, "inspect-values", "inspect-panel",
                 "preset-about", "share", "form-meta"),
-    "playground": ("form-status", *KERNEL_REGIONS, "play-tools", *PLAY_FIGURES, "play-values", "play-panel", "share",
-                   "form-meta"),
+    "playground": ("form-status", *KERNEL_REGIONS, "play-tools", *PLAY_FIGURES, "play-panel", "play-pixel",
+                   "play-values", "share", "form-meta"),
     "matrix": ("form-status", "share", "form-meta"),
 }
 

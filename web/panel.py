@@ -88,6 +88,18 @@ class Tap:
 
 
 @dataclass
+class ColourTap:
+    """One cell of a colour picture's window: the channels' values, the weight they share, and their products."""
+
+    values: list[tuple[str, str, str]]  # per channel: (value, background, text colour)
+    weight: str
+    products: list[tuple[str, str]]  # per channel: (product, sign)
+    sign: str  # of the weight: "pos", "neg" or "zero"; "none" for a skipped tap
+    origin_note: str = ""
+    origin_label: str = ""
+
+
+@dataclass
 class ChannelPanel:
     """The arithmetic for one channel of one output pixel."""
 
@@ -133,6 +145,12 @@ class Panel:
     summary: str
     data: dict[str, str] = field(default_factory=dict)
     flip: FlipView | None = None
+    colour_rows: list[list[ColourTap]] | None = None
+    """For a picture with several channels: one window whose cells hold every channel (the weights are shared)."""
+    display_rule: str = ""
+    """How a value becomes a stored pixel, for every channel at once."""
+    colour: str | None = None
+    """The stored pixel as a CSS colour, when its channels are red, green and blue."""
 
     @property
     def taps(self) -> int:
@@ -147,7 +165,8 @@ def build_panel(info: dict, options: Options, display: str, origin: tuple[int, i
     dy, dx = options.dilation
     oy, ox = origin
     first = info["channels"][0]
-    kh, kw = len(first["weights"]), len(first["weights"][0])
+    weights = first["weights"]
+    kh, kw = len(weights), len(weights[0])
     vys = [info["input_y"] + (i - oy) * dy for i in range(kh)]
     vxs = [info["input_x"] + (j - ox) * dx for j in range(kw)]
     channels = [_channel(ch, options, display, vys, vxs) for ch in info["channels"]]
@@ -160,7 +179,14 @@ def build_panel(info: dict, options: Options, display: str, origin: tuple[int, i
         pass_note=(f"Pass {options.repeat} of {options.repeat}: the window reads the raw result of the pass before."
                    if options.repeat > 1 else ""),
         summary=_summary(info, channels),
+        display_rule=_display_rule(display),
     )
+    if len(channels) > 1 and all(ch.rows for ch in channels):
+        panel.colour_rows = [[_colour_tap([ch.rows[i][j] for ch in channels], weights[i][j]) for j in range(kw)]
+                             for i in range(kh)]
+    stored = [ch["stored"] for ch in info["channels"]]
+    if [ch["name"] for ch in info["channels"]] == ["R", "G", "B"] and all(isinstance(v, int) for v in stored):
+        panel.colour = f"rgb({stored[0]},{stored[1]},{stored[2]})"
     panel.data = {
         "x": str(info["x"]),
         "y": str(info["y"]),
@@ -216,6 +242,16 @@ def _tap(ch: dict, i: int, j: int, options: Options, channel: str, vy: int, vx: 
     return tap
 
 
+def _colour_tap(taps: list[Tap], weight: float) -> ColourTap:
+    """The channels' cells at one place of the window, merged: they share the weight and where the value came from."""
+    sign = "none" if taps[0].sign == "none" else "zero" if weight == 0 else ("pos" if weight > 0 else "neg")
+    return ColourTap(
+        values=[(t.value, t.background, t.colour) for t in taps], weight=taps[0].weight,
+        products=[(t.product.removeprefix("= "), t.sign) for t in taps], sign=sign,
+        origin_note=taps[0].origin_note, origin_label=taps[0].origin_label,
+    )
+
+
 def _value_steps(options: Options, ch: dict, scale: float | None) -> str:
     """How the sum became the value, in words (empty when value = sum). ``scale`` is the engine's kernel-crop
     factor ΣK / Σ(weights used)."""
@@ -232,14 +268,21 @@ def _value_steps(options: Options, ch: dict, scale: float | None) -> str:
     return "the sum " + ", ".join(parts)
 
 
+_DISPLAY_RULES = {
+    "clamp": "rounded and kept within 0\u2060…\u2060255",
+    "abs": "|{v}| rounded and kept within 0\u2060…\u2060255",
+    "midgray": "{v} + 128, rounded and kept within 0\u2060…\u2060255",
+    "stretch": "the output's lowest…highest values stretched to 0…255",
+    "signed": "blue below 0, white at 0, red above 0",
+}
+
+
 def _display_note(value: float, display: str) -> str:
-    return {
-        "clamp": "rounded and kept within 0\u2060…\u2060255",
-        "abs": f"|{fmt(value)}| rounded and kept within 0\u2060…\u2060255",
-        "midgray": f"{fmt(value)} + 128, rounded and kept within 0\u2060…\u2060255",
-        "stretch": "the output's lowest…highest values stretched to 0…255",
-        "signed": "blue below 0, white at 0, red above 0",
-    }.get(display, "")
+    return _DISPLAY_RULES.get(display, "").format(v=fmt(value))
+
+
+def _display_rule(display: str) -> str:
+    return _DISPLAY_RULES.get(display, "").format(v="value")
 
 
 def _clip_note(value: float, display: str) -> str:

@@ -31,6 +31,7 @@ TEMPLATES: dict[str, str] = {
     "play-marks-out": "partials/marks.html",
     "play-values": "partials/play_values.html",
     "play-panel": "partials/play_panel.html",
+    "play-pixel": "partials/play_pixel.html",
     "share": "partials/share.html",
     "form-meta": "partials/meta.html",
     "edge-compare": "partials/edge_compare.html",
@@ -41,7 +42,7 @@ TEMPLATES: dict[str, str] = {
     "exports": "partials/export.html",
 }
 NESTED: dict[str, str] = {
-    "inspect-values": "inspect-region", "play-values": "play-region",
+    "inspect-values": "inspect-region",
     "inspect-marks-in": "inspect-region", "inspect-marks-out": "inspect-region",
     "play-marks-in": "play-region", "play-marks-out": "play-region",
 }
@@ -49,7 +50,7 @@ NESTED: dict[str, str] = {
 each (the ``nested`` macro), which morphing leaves alone. So a pointer move redraws the marks and the panel but
 neither the figures around the marks nor the histogram; an edit redraws the figures without the marks."""
 
-REPLACED_WHOLE = frozenset({"inspect-panel", "play-panel", *NESTED})
+REPLACED_WHOLE = frozenset({"inspect-panel", "play-panel", "play-values", *NESTED})
 """Regions without controls, swapped by innerHTML; the others are morphed so typing and focus survive."""
 
 HIDDEN = "-"

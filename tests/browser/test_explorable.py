@@ -50,7 +50,26 @@ def test_pointing_at_the_photo_explains_it(page, live_server):
     page.keyboard.press("ArrowDown")
     wait_for_pixel(panel, 450, 299)
     assert_panel_is_api(panel, api_json(page, live_server, f"/api/explain?{state}&x=450&y=299"))
-    assert panel.locator("table.taps").count() == 3
+    # One window for the three channels: each cell holds the red, green and blue values and their products.
+    assert panel.locator("table.ctaps td.ctap").count() == 9
+    assert panel.locator("td.ctap").first.locator(".in").count() == 3
+
+
+@pytest.mark.parametrize("kernel, x, y", [("sharpen", 204, 153), ("0,-1,0;-1,5.05,-1;0,-1,0", 315, 185)])
+def test_the_photo_and_its_whole_panel_fit_in_a_laptop_window(page, live_server, kernel, x, y):
+    # At 1280×900 (the page fixture), with the pictures scrolled to the top, the panel that explains the pixel
+    # pointed at sits on screen below them, even when long products have to wrap in their cells.
+    page.goto(live_server + f"/?image=astronaut&color=rgb&kernel={kernel}")
+    page.evaluate("document.getElementById('play-region').scrollIntoView({ block: 'start' })")
+    point_at(page, page.locator("#play-output-image"), x, y)
+    wait_for_pixel(page.locator("#play-explain"), x, y)
+    height = page.viewport_size["height"]
+    for selector in ("#play-input-image", "#play-output-image", "#play-panel"):
+        box = page.locator(selector).bounding_box()
+        assert box["y"] >= 0 and box["y"] + box["height"] <= height, selector
+    window, sums = page.locator(".colour > .taps-scroll"), page.locator(".colour-results")
+    assert sums.bounding_box()["x"] > window.bounding_box()["x"] + window.bounding_box()["width"]  # beside
+    assert window.evaluate("w => w.scrollWidth <= w.clientWidth")  # nothing hidden sideways
 
 
 def test_section_one_shares_its_pixel_with_section_two(page, live_server):
