@@ -42,8 +42,9 @@ class ColourPanel(HTMLParser):
         classes = self._stack.pop().split() if self._stack else []
         if "visually-hidden" in classes or "clipped" in classes:
             self._hidden -= 1
-        if tag in ("span", "th", "td"):
-            self._text = None if not self._inside("channel-sums") or tag != "span" else self._text
+        # A cell's text ends with the cell; in the sums table a span inside a cell (the number) does not end it.
+        if tag in ("th", "td") or (tag == "span" and not self._inside("channel-sums")):
+            self._text = None
 
     def handle_data(self, data: str) -> None:
         if self._text is not None and not self._hidden:
