@@ -36,14 +36,12 @@ from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
 
+from bench.chromium import ARGS as CHROMIUM_ARGS
+from bench.chromium import find_chromium
+
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = "/?image=astronaut&color=rgb&kernel=sharpen"
 TARGETS_MS = {"typing": 60.0, "pointing": 30.0}
-CHROMIUM = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
-# As the browser tests launch it. Without --disable-background-networking, Chromium keeps trying to reach its
-# own services in the background (update checks, safe-browsing lists), and on a machine with a closed network
-# those refused connections and failed lookups share the browser's network and main threads with the page.
-CHROMIUM_ARGS = ("--no-sandbox", "--disable-background-networking", "--disable-dev-shm-usage")
 
 # Runs in the page (through the DevTools protocol, so the page's CSP does not apply). Marks a start time,
 # then watches the output photo's src (waiting for the new picture to be decoded) or the playground panel
@@ -224,9 +222,8 @@ def report(label: str, samples: list[float], target: float | None = None) -> boo
 
 
 def run(base: str, trials: int, warmup: int) -> bool:
-    chromium = next((path for path in CHROMIUM if os.access(path, os.X_OK)), None)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=list(CHROMIUM_ARGS))
+        browser = playwright.chromium.launch(executable_path=find_chromium(), args=list(CHROMIUM_ARGS))
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.goto(base + PAGE)
         page.evaluate(INSTRUMENT)

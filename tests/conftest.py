@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,16 +11,10 @@ import pytest
 from werkzeug.serving import make_server
 
 from app import create_app
+from bench.chromium import ARGS as CHROMIUM_ARGS
+from bench.chromium import find_chromium
 
-CHROMIUM_PATHS = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 AXE_PATH = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
-
-
-def find_chromium() -> str | None:
-    for path in CHROMIUM_PATHS:
-        if os.access(path, os.X_OK):
-            return path
-    return shutil.which("chromium")
 
 
 def require_tool(available: bool, what: str) -> None:
@@ -64,7 +57,7 @@ def browser():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=chromium,
-            args=["--no-sandbox", "--disable-background-networking", "--disable-dev-shm-usage"],
+            args=list(CHROMIUM_ARGS),
         )
         yield browser
         browser.close()
