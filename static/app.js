@@ -48,6 +48,11 @@
     const detail = ctx.sourceEvent && ctx.sourceEvent.type === "pick" ? ctx.sourceEvent.detail : null;
     waiting.add((detail && detail.part) || "all");
     ctx.pointing = !waiting.has("all");
+    ctx.carried = { ...pending };
+    for (const [area, [x, y]] of Object.entries(pending)) {
+      ctx.request.body.set(AREAS[area].x, String(x));
+      ctx.request.body.set(AREAS[area].y, String(y));
+    }
     if (ctx.pointing) ctx.request.body.set("part", [...waiting].join(","));
     // A region inside a closed panel (the share panel) is marked "-": the server skips it until it opens.
     const hidden = new Set([...document.querySelectorAll("details[data-hides]:not([open])")].map((d) => d.dataset.hides));
@@ -62,9 +67,26 @@
     if (event.target instanceof HTMLDetailsElement && event.target.dataset.hides && event.target.open) send();
   }, true);
 
+  // The pixel each area's pointer or keys chose last and the server has not answered for yet ("play" →
+  // [x, y]). Requests send it in place of the x and y fields, and the fields take it with the answer: the
+  // page then changes nothing while the server works (a frame painted then competes with the server for
+  // the machine), and the fields change in the same frame as the panel they describe.
+  const pending = {};
+
   function selected(area) {
+    if (pending[area]) return pending[area];
     const names = AREAS[area];
     return [Number(field(names.x).value), Number(field(names.y).value)];
+  }
+
+  // Put the pixels a request carried into the fields, unless a newer choice is still on its way.
+  function settle(carried) {
+    for (const [area, xy] of Object.entries(carried || {})) {
+      if (pending[area] && pending[area] !== xy) continue;
+      delete pending[area];
+      field(AREAS[area].x).value = String(xy[0]);
+      field(AREAS[area].y).value = String(xy[1]);
+    }
   }
 
   function isPinned(area) {
@@ -73,11 +95,10 @@
   }
 
   function choose(area, x, y, always) {
-    const fx = field(AREAS[area].x), fy = field(AREAS[area].y);
-    if (!fx || !fy) return;
-    if (!always && fx.value === String(x) && fy.value === String(y)) return;
-    fx.value = String(x);
-    fy.value = String(y);
+    if (!field(AREAS[area].x) || !field(AREAS[area].y)) return;
+    const [cx, cy] = selected(area);
+    if (!always && cx === x && cy === y) return;
+    pending[area] = [x, y];
     send(area);
   }
 
@@ -324,6 +345,18 @@
     else requestAnimationFrame(() => setTimeout(replaceUrl, 0));
   });
   addEventListener("pagehide", replaceUrl);
+
+  // A choice typed into the x or y field replaces one the pointer or keys made.
+  if (form) {
+    form.addEventListener("input", (event) => {
+      for (const [area, names] of Object.entries(AREAS)) {
+        if (event.target.name === names.x || event.target.name === names.y) delete pending[area];
+      }
+    });
+  }
+  // The fields take the pixels a request carried as its answer is put in place (or fails).
+  document.addEventListener("htmx:before:swap", (event) => settle(event.detail.ctx && event.detail.ctx.carried));
+  document.addEventListener("htmx:finally:request", (event) => settle(event.detail.ctx && event.detail.ctx.carried));
 
   document.addEventListener("htmx:after:swap", (event) => {
     waiting.clear();

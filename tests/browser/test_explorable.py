@@ -55,6 +55,34 @@ def test_pointing_at_the_photo_explains_it(page, live_server):
     assert panel.locator("td.ctap").first.locator(".in").count() == 3
 
 
+def test_the_pixel_fields_change_with_the_panel_and_typing_in_them_wins(page, live_server):
+    page.goto(live_server + "/?image=chelsea&color=rgb&kernel=blur&px=10&py=10")
+    panel = page.locator("#play-explain")
+    # While the server works on a move nothing on the page changes; the fields take the pixel with its panel.
+    page.evaluate("""() => {
+        window.__seen = [];
+        const look = () => {
+            const p = document.getElementById("play-explain"), field = (id) => document.getElementById(id).value;
+            window.__seen.push([p.dataset.x, p.dataset.y, field("px"), field("py")]);
+        };
+        document.addEventListener("htmx:before:request", look);
+        new MutationObserver(look).observe(document.getElementById("play-panel"), { childList: true });
+    }""")
+    for x, y in [(40, 30), (41, 30), (120, 200)]:
+        point_at(page, page.locator("#play-output-image"), x, y)
+        wait_for_pixel(panel, x, y)
+        expect(page.locator("#px")).to_have_value(str(x))
+        expect(page.locator("#py")).to_have_value(str(y))
+    seen = page.evaluate("window.__seen")
+    assert len(seen) >= 6, seen  # each move's request and its answer
+    assert all(row[:2] == row[2:] for row in seen), seen
+    # A value typed into a field replaces the one the pointer chose.
+    page.locator("#ppin").check()  # so moving to the field does not choose a pixel on the way
+    page.fill("#px", "7")
+    wait_for_pixel(panel, 7, 200)
+    expect(page.locator("#px")).to_have_value("7")
+
+
 @pytest.mark.parametrize("kernel, x, y", [("sharpen", 204, 153), ("0,-1,0;-1,5.05,-1;0,-1,0", 315, 185)])
 def test_the_photo_and_its_whole_panel_fit_in_a_laptop_window(page, live_server, kernel, x, y):
     # At 1280×900 (the page fixture), with the pictures scrolled to the top, the panel that explains the pixel
