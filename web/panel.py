@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
@@ -128,6 +129,15 @@ class FlipView:
     why: str = WHY_CORRELATE
 
 
+class Head(NamedTuple):
+    """A column or row head of the window: its image coordinate, whether that lies outside the image, and
+    where every tap of a column (or row) outside it reads from ("from x 1", "fill 0", "left out")."""
+
+    text: str
+    outside: bool
+    note: str = ""
+
+
 @dataclass
 class Panel:
     """Everything the panel template shows, plus the exact numbers for ``data-*``."""
@@ -137,8 +147,8 @@ class Panel:
     input_x: int
     input_y: int
     kernel_shape: tuple[int, int]
-    col_heads: list[tuple[str, bool]]
-    row_heads: list[tuple[str, bool]]
+    col_heads: list[Head]
+    row_heads: list[Head]
     channels: list[ChannelPanel]
     value_steps: str
     pass_note: str
@@ -169,11 +179,16 @@ def build_panel(info: dict, options: Options, display: str, origin: tuple[int, i
     kh, kw = len(weights), len(weights[0])
     vys = [info["input_y"] + (i - oy) * dy for i in range(kh)]
     vxs = [info["input_x"] + (j - ox) * dx for j in range(kw)]
-    channels = [_channel(ch, options, display, vys, vxs) for ch in info["channels"]]
+    col_notes = _axis_notes(first, vxs, width, 1, options)
+    row_notes = _axis_notes(first, vys, height, 0, options)
+    in_heads = col_notes is not None and row_notes is not None
+    if not in_heads:
+        col_notes, row_notes = [""] * kw, [""] * kh
+    channels = [_channel(ch, options, display, vys, vxs, in_heads) for ch in info["channels"]]
     panel = Panel(
         x=info["x"], y=info["y"], input_x=info["input_x"], input_y=info["input_y"], kernel_shape=(kh, kw),
-        col_heads=[(f"x {fmt(v)}", not 0 <= v < width) for v in vxs],
-        row_heads=[(f"y {fmt(v)}", not 0 <= v < height) for v in vys],
+        col_heads=[Head(f"x {fmt(v)}", not 0 <= v < width, note) for v, note in zip(vxs, col_notes, strict=True)],
+        row_heads=[Head(f"y {fmt(v)}", not 0 <= v < height, note) for v, note in zip(vys, row_notes, strict=True)],
         channels=channels,
         value_steps=_value_steps(options, first, info.get("scale")),
         pass_note=(f"Pass {options.repeat} of {options.repeat}: the window reads the raw result of the pass before."
@@ -201,11 +216,41 @@ def build_panel(info: dict, options: Options, display: str, origin: tuple[int, i
     return panel
 
 
-def _channel(ch: dict, options: Options, display: str, vys: list[int], vxs: list[int]) -> ChannelPanel:
+def _axis_notes(ch: dict, positions: list[int], size: int, axis: int, options: Options) -> list[str] | None:
+    """For each column (``axis`` 1) or row (``axis`` 0) of the window, where its taps read from when it lies
+    outside the image, worded once for the head ("" inside). Every edge mode pads one axis at a time, so all
+    the taps of a column read from the same x (or the same fill value); None if they ever disagree, and each
+    tap then says where its own value came from."""
+    notes = []
+    for k, position in enumerate(positions):
+        if 0 <= position < size:
+            notes.append("")
+            continue
+        taps = range(len(ch["window"])) if axis == 1 else range(len(ch["window"][0]))
+        cells = [(i, k) if axis == 1 else (k, i) for i in taps]
+        words = {_read_from(ch, i, j, axis, options) for i, j in cells}
+        if len(words) != 1:
+            return None
+        notes.append(words.pop())
+    return notes
+
+
+def _read_from(ch: dict, i: int, j: int, axis: int, options: Options) -> str:
+    if ch["window"][i][j] is None:
+        return "left out"
+    source = ch["sources"][i][j]
+    if source is None:
+        return f"fill {fmt(options.cval)}"
+    return f"from {'x' if axis == 1 else 'y'} {source[axis]}"
+
+
+def _channel(ch: dict, options: Options, display: str, vys: list[int], vxs: list[int],
+             notes_in_heads: bool) -> ChannelPanel:
     name = ch["name"]
     rows = None
     if len(vys) * len(vxs) <= MAX_TABLE_TAPS:
-        rows = [[_tap(ch, i, j, options, name, vys[i], vxs[j]) for j in range(len(vxs))] for i in range(len(vys))]
+        rows = [[_tap(ch, i, j, options, name, vys[i], vxs[j], notes_in_heads) for j in range(len(vxs))]
+                for i in range(len(vys))]
     stored = ch["stored"]
     swatch = None
     if isinstance(stored, list):
@@ -221,7 +266,16 @@ def _channel(ch: dict, options: Options, display: str, vys: list[int], vxs: list
     )
 
 
-def _tap(ch: dict, i: int, j: int, options: Options, channel: str, vy: int, vx: int) -> Tap:
+def _tap(ch: dict, i: int, j: int, options: Options, channel: str, vy: int, vx: int, notes_in_heads: bool) -> Tap:
+    """One cell. Where a padded value came from is always said to screen readers (``origin_label``); it is
+    shown in the cell (``origin_note``) only when the column and row heads do not say it."""
+    tap = _tap_text(ch, i, j, options, channel, vy, vx)
+    if notes_in_heads:
+        tap.origin_note = ""
+    return tap
+
+
+def _tap_text(ch: dict, i: int, j: int, options: Options, channel: str, vy: int, vx: int) -> Tap:
     value = ch["window"][i][j]
     weight = ch["weights"][i][j]
     if value is None:

@@ -83,10 +83,12 @@ def test_the_pixel_fields_change_with_the_panel_and_typing_in_them_wins(page, li
     expect(page.locator("#px")).to_have_value("7")
 
 
-@pytest.mark.parametrize("kernel, x, y", [("sharpen", 204, 153), ("0,-1,0;-1,5.05,-1;0,-1,0", 315, 185)])
+@pytest.mark.parametrize("kernel, x, y", [("sharpen", 204, 153), ("0,-1,0;-1,5.05,-1;0,-1,0", 315, 185),
+                                          ("sharpen", 0, 0), ("sharpen", 300, 0)])
 def test_the_photo_and_its_whole_panel_fit_in_a_laptop_window(page, live_server, kernel, x, y):
     # At 1280×900 (the page fixture), with the pictures scrolled to the top, the panel that explains the pixel
-    # pointed at sits on screen below them, even when long products have to wrap in their cells.
+    # pointed at sits on screen below them, even when long products have to wrap in their cells, and at the
+    # border, where the heads say where the padded taps read from.
     page.goto(live_server + f"/?image=astronaut&color=rgb&kernel={kernel}")
     page.evaluate("document.getElementById('play-region').scrollIntoView({ block: 'start' })")
     point_at(page, page.locator("#play-output-image"), x, y)
