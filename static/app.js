@@ -177,10 +177,8 @@
   // pointerrawupdate (secure contexts, Chromium) arrives as soon as the pointer moves; pointermove waits for
   // the next frame, which would add up to 16 ms before the panel's request even starts.
   const moveEvent = "onpointerrawupdate" in window ? "pointerrawupdate" : "pointermove";
-  let pointer = null; // where the mouse or pen last was, in viewport pixels
   document.addEventListener(moveEvent, (event) => {
     if (event.pointerType === "touch") return; // touch: tap to pin, dragging scrolls the page
-    pointer = [event.clientX, event.clientY];
     const pick = closest(event.target, ".pick");
     if (pick) {
       const [px, py] = pixelUnder(pick, event);
@@ -367,13 +365,6 @@
       showMatrixPixel(Number(panel.dataset.inputX), Number(panel.dataset.inputY));
     }
     panelsChanged(true);
-    // An answer to a pointer move usually lands between two frames. Laying the page out now, and finding
-    // what is under the pointer (the frame would do that too, as the marks moved under it), uses that idle
-    // time, so the next frame only has to paint.
-    if (event.detail.ctx && event.detail.ctx.pointing) {
-      if (pointer) document.elementFromPoint(...pointer);
-      else document.body.getBoundingClientRect();
-    }
   });
   document.addEventListener("htmx:response:error", (event) => {
     if (event.detail.ctx.response.status >= 500) showStatus("The server could not finish that. The last result stays on screen.");
