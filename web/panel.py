@@ -166,6 +166,11 @@ class Panel:
     def taps(self) -> int:
         return self.kernel_shape[0] * self.kernel_shape[1]
 
+    @property
+    def heads_say_where(self) -> bool:
+        """True when the heads say where the padded taps read from, so the cells need not."""
+        return any(head.note for head in self.col_heads + self.row_heads)
+
 
 def build_panel(info: dict, options: Options, display: str, origin: tuple[int, int],
                 source_size: tuple[int, int]) -> Panel:
@@ -181,10 +186,9 @@ def build_panel(info: dict, options: Options, display: str, origin: tuple[int, i
     vxs = [info["input_x"] + (j - ox) * dx for j in range(kw)]
     col_notes = _axis_notes(first, vxs, width, 1, options)
     row_notes = _axis_notes(first, vys, height, 0, options)
-    in_heads = col_notes is not None and row_notes is not None
-    if not in_heads:
+    if col_notes is None or row_notes is None:  # each cell says where its own value came from
         col_notes, row_notes = [""] * kw, [""] * kh
-    channels = [_channel(ch, options, display, vys, vxs, in_heads) for ch in info["channels"]]
+    channels = [_channel(ch, options, display, vys, vxs) for ch in info["channels"]]
     panel = Panel(
         x=info["x"], y=info["y"], input_x=info["input_x"], input_y=info["input_y"], kernel_shape=(kh, kw),
         col_heads=[Head(f"x {fmt(v)}", not 0 <= v < width, note) for v, note in zip(vxs, col_notes, strict=True)],
@@ -226,8 +230,8 @@ def _axis_notes(ch: dict, positions: list[int], size: int, axis: int, options: O
         if 0 <= position < size:
             notes.append("")
             continue
-        taps = range(len(ch["window"])) if axis == 1 else range(len(ch["window"][0]))
-        cells = [(i, k) if axis == 1 else (k, i) for i in taps]
+        rows, cols = len(ch["window"]), len(ch["window"][0])
+        cells = [(i, k) for i in range(rows)] if axis == 1 else [(k, j) for j in range(cols)]
         words = {_read_from(ch, i, j, axis, options) for i, j in cells}
         if len(words) != 1:
             return None
@@ -244,13 +248,11 @@ def _read_from(ch: dict, i: int, j: int, axis: int, options: Options) -> str:
     return f"from {'x' if axis == 1 else 'y'} {source[axis]}"
 
 
-def _channel(ch: dict, options: Options, display: str, vys: list[int], vxs: list[int],
-             notes_in_heads: bool) -> ChannelPanel:
+def _channel(ch: dict, options: Options, display: str, vys: list[int], vxs: list[int]) -> ChannelPanel:
     name = ch["name"]
     rows = None
     if len(vys) * len(vxs) <= MAX_TABLE_TAPS:
-        rows = [[_tap(ch, i, j, options, name, vys[i], vxs[j], notes_in_heads) for j in range(len(vxs))]
-                for i in range(len(vys))]
+        rows = [[_tap(ch, i, j, options, name, vys[i], vxs[j]) for j in range(len(vxs))] for i in range(len(vys))]
     stored = ch["stored"]
     swatch = None
     if isinstance(stored, list):
@@ -266,16 +268,7 @@ def _channel(ch: dict, options: Options, display: str, vys: list[int], vxs: list
     )
 
 
-def _tap(ch: dict, i: int, j: int, options: Options, channel: str, vy: int, vx: int, notes_in_heads: bool) -> Tap:
-    """One cell. Where a padded value came from is always said to screen readers (``origin_label``); it is
-    shown in the cell (``origin_note``) only when the column and row heads do not say it."""
-    tap = _tap_text(ch, i, j, options, channel, vy, vx)
-    if notes_in_heads:
-        tap.origin_note = ""
-    return tap
-
-
-def _tap_text(ch: dict, i: int, j: int, options: Options, channel: str, vy: int, vx: int) -> Tap:
+def _tap(ch: dict, i: int, j: int, options: Options, channel: str, vy: int, vx: int) -> Tap:
     value = ch["window"][i][j]
     weight = ch["weights"][i][j]
     if value is None:
