@@ -123,7 +123,8 @@ class PageRequest:
 def read_page(args: Mapping[str, str], presets: Mapping[str, Preset], *, embed: bool = False) -> PageRequest:
     """Read a page's query parameters (first value of each); never raises :class:`InputError`."""
     errors: dict[str, str] = {}
-    args = fold_pickers(args, presets, _good_state(args.get("good", ""), presets))
+    good = _good_state(args.get("good", ""), presets)
+    args = fold_pickers(args, presets, good)
     values = {name: value for name, value in args.items() if not _CELL.match(name)}
     kernel = _read_kernel(args, presets, errors)
 
@@ -151,7 +152,7 @@ def read_page(args: Mapping[str, str], presets: Mapping[str, Preset], *, embed: 
         values=values,
         kernel=kernel,
         state=state if not errors else None,
-        fallback=_good_state(values.get("good", ""), presets),
+        fallback=good,
         errors=errors,
         view=view,
         inspect=_selection(args, "x", "y", "pin", errors),

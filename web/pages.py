@@ -18,7 +18,7 @@ from web.compute import Services, etag_for
 from web.errors import STATUS_BY_KIND
 from web.page_context import PageContext, build_context, plan_page
 from web.pictures import keep_sources, kept_sources, picture_state
-from web.regions import HIDDEN, changed, hashes_text, nest_regions, read_hashes, render_regions
+from web.regions import HIDDEN, changed, hashes_text, nest_regions, read_hashes, region_hashes, render_regions
 
 bp = Blueprint("pages", __name__)
 
@@ -36,7 +36,7 @@ def _page(context: PageContext) -> tuple[str, int]:
     regions = render_regions(context)
     # The page's fields hold its address's values (the selected pixels included) unless something else was typed.
     shown = dict(parse_qsl(urlsplit(context.page_url).query)) | _args()
-    hashes = hashes_text(regions, shown)
+    hashes = hashes_text(region_hashes(regions, shown))
     return render_template(template, c=context, r=nest_regions(regions), region_hashes=hashes), context.status
 
 
@@ -78,8 +78,8 @@ def fragment() -> Response:
     context = build_context(services(), plan)
     keep_sources(context, kept_sources(services(), plan, request.headers.get("X-Pictures", "")))
     regions = render_regions(context, hidden)
-    body = render_template("fragment.html", changed=list(changed(regions, shown, args)),
-                           hashes=hashes_text(regions, args))
+    hashes = region_hashes(regions, args)
+    body = render_template("fragment.html", changed=list(changed(regions, hashes, shown)), hashes=hashes_text(hashes))
     return Response(body, status=plan.status, headers=headers, mimetype="text/html")
 
 

@@ -95,9 +95,14 @@ def region_hash(html: str, sent: Mapping[str, str] | None = None) -> str:
     return hashlib.blake2s(html.encode(), digest_size=6).hexdigest()
 
 
-def hashes_text(regions: Mapping[str, str], sent: Mapping[str, str] | None = None) -> str:
-    """``id:hash`` pairs joined by commas, as the ``X-Region-Hashes`` header and ``data-regions`` carry them."""
-    return ",".join(f"{region}:{region_hash(html, sent)}" for region, html in regions.items())
+def region_hashes(regions: Mapping[str, str], sent: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Each region's :func:`region_hash`, by region id."""
+    return {region: region_hash(html, sent) for region, html in regions.items()}
+
+
+def hashes_text(hashes: Mapping[str, str]) -> str:
+    """``id:hash`` pairs joined by commas, as ``data-hashes`` carries them and ``X-Regions`` sends them back."""
+    return ",".join(f"{region}:{digest}" for region, digest in hashes.items())
 
 
 def read_hashes(text: str) -> dict[str, str]:
@@ -106,9 +111,9 @@ def read_hashes(text: str) -> dict[str, str]:
     return {region.strip(): value.strip() for region, value in pairs}
 
 
-def changed(regions: Mapping[str, str], shown: Mapping[str, str],
-            sent: Mapping[str, str] | None = None) -> Iterable[tuple[str, str, str]]:
-    """(region, swap style, html) for each region whose HTML differs from what the browser shows."""
+def changed(regions: Mapping[str, str], hashes: Mapping[str, str],
+            shown: Mapping[str, str]) -> Iterable[tuple[str, str, str]]:
+    """(region, swap style, html) for each region whose hash differs from what the browser shows."""
     for region, html in regions.items():
-        if shown.get(region) != region_hash(html, sent):
+        if shown.get(region) != hashes[region]:
             yield region, "innerHTML" if region in REPLACED_WHOLE else "innerMorph", html
