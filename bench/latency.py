@@ -54,7 +54,11 @@ INSTRUMENT = """() => {
     if (bench.mode === "typing" && bench.start === null) bench.start = performance.now();
   }, true);
   document.addEventListener("pointermove", (event) => {
-    if (bench.mode === "pointing" || bench.mode === "reference") bench.start = event.timeStamp;
+    if (bench.mode !== "pointing" && bench.mode !== "reference") return;
+    bench.start = event.timeStamp;
+    // Chromium hands pointermove to the page in a frame (pointerrawupdate comes at once). Did that frame come
+    // before the answer did? The answer's own frame then waits for the next display refresh.
+    bench.ownFrame = bench.end === null;
   }, true);
   const painted = () => requestAnimationFrame(() => setTimeout(() => {
     bench.end = performance.now();
@@ -141,7 +145,7 @@ def wait_for_end(page: Page, timeout_ms: int = 10_000) -> float:
 
 def arm(page: Page, mode: str, x: int = -1, y: int = -1) -> None:
     page.evaluate("""([mode, x, y]) => {
-        const bench = Object.assign(window.__bench, { mode, x, y, start: null, end: null });
+        const bench = Object.assign(window.__bench, { mode, x, y, start: null, end: null, ownFrame: false });
         bench.done = new Promise((resolve) => { bench.resolve = resolve; });
     }""", [mode, str(x), str(y)])
 
@@ -168,14 +172,15 @@ PANEL_ON_SCREEN = """() => {
 }"""
 
 
-def measure_pointing(page: Page, trials: int, warmup: int) -> tuple[list[float], int]:
+def measure_pointing(page: Page, trials: int, warmup: int) -> tuple[list[float], int, list[bool]]:
     """Move the pointer to a new pixel of the output photo and time the panel. The pictures are scrolled to the
-    top of the window, as someone pointing at them and reading the panel below would. Returns the times and the
-    number of trials whose panel was wholly on screen."""
+    top of the window, as someone pointing at them and reading the panel below would. Returns the times, the
+    number of trials whose panel was wholly on screen, and for each trial whether Chromium drew a frame for the
+    pointer move itself before the answer arrived."""
     page.evaluate("document.getElementById('play-region').scrollIntoView({ block: 'start' })")
     box = page.locator("#play-output-image").bounding_box()
     rng = random.Random(7)
-    samples, on_screen = [], 0
+    samples, on_screen, own_frames = [], 0, []
     for trial in range(warmup + trials):
         x, y = rng.randrange(512), rng.randrange(512)
         arm(page, "pointing", x, y)
@@ -184,8 +189,9 @@ def measure_pointing(page: Page, trials: int, warmup: int) -> tuple[list[float],
         if trial >= warmup:
             samples.append(elapsed)
             on_screen += bool(page.evaluate(PANEL_ON_SCREEN))
+            own_frames.append(bool(page.evaluate("window.__bench.ownFrame")))
         page.wait_for_timeout(30)
-    return samples, on_screen
+    return samples, on_screen, own_frames
 
 
 def measure_reference(page: Page, trials: int, warmup: int) -> list[float]:
@@ -228,7 +234,7 @@ def run(base: str, trials: int, warmup: int) -> bool:
         page.goto(base + PAGE)
         page.evaluate(INSTRUMENT)
         typing = measure_typing(page, trials, warmup)
-        pointing, on_screen = measure_pointing(page, trials, warmup)
+        pointing, on_screen, own_frames = measure_pointing(page, trials, warmup)
         reference = measure_reference(page, trials, warmup)
         version = browser.version
         browser.close()
@@ -238,7 +244,22 @@ def run(base: str, trials: int, warmup: int) -> bool:
     ok = report("pointer move → updated panel shown", pointing, TARGETS_MS["pointing"]) and ok
     report("reference: pointer move → GET /healthz shown", reference)
     print(f"The whole panel was on screen, below the pictures, in {on_screen} of {trials} pointing trials.")
+    report_frames(pointing, own_frames)
     return ok
+
+
+def report_frames(samples: list[float], own_frames: list[bool]) -> None:
+    """Split the pointing trials by whether the pointer move got a frame of its own before the answer came.
+
+    Chromium hands a pointer move to the page in the next frame (the display refreshes every 16.7 ms at 60 Hz).
+    When that frame comes before the answer, the answer is drawn one refresh later; otherwise both are drawn
+    in one frame, as soon as the answer is in."""
+    waited = [t for t, own in zip(samples, own_frames, strict=True) if own]
+    shared = [t for t, own in zip(samples, own_frames, strict=True) if not own]
+    for label, group in (("the pointer's own frame came first", waited), ("one frame for both", shared)):
+        if group:
+            print(f"  {label + ':':<42} {len(group):3} trials, p50 {percentile(group, 50):5.1f} ms, "
+                  f"p95 {percentile(group, 95):5.1f} ms")
 
 
 def main(argv: list[str] | None = None) -> int:
