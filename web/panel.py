@@ -276,8 +276,7 @@ def _tap(ch: dict, i: int, j: int, options: Options, channel: str, vy: int, vx: 
                    "outside: left out", "outside the image, left out by kernel-crop")
     product = ch["products"][i][j]
     background, colour = shade(value, channel)
-    sign = "zero" if product == 0 else ("pos" if product > 0 else "neg")
-    tap = Tap(fmt(value), "× " + fmt(weight), "= " + fmt(product, signed=True), sign, background, colour)
+    tap = Tap(fmt(value), "× " + fmt(weight), "= " + fmt(product, signed=True), _sign(product), background, colour)
     source = ch["sources"][i][j]
     if source is None:
         tap.origin_note = f"fill {fmt(options.cval)}"
@@ -289,9 +288,14 @@ def _tap(ch: dict, i: int, j: int, options: Options, channel: str, vy: int, vx: 
     return tap
 
 
+def _sign(number: float) -> str:
+    """The CSS class of a number's sign: "pos", "neg" or "zero"."""
+    return "zero" if number == 0 else ("pos" if number > 0 else "neg")
+
+
 def _colour_tap(taps: list[Tap], weight: float) -> ColourTap:
     """The channels' cells at one place of the window, merged: they share the weight and where the value came from."""
-    sign = "none" if taps[0].sign == "none" else "zero" if weight == 0 else ("pos" if weight > 0 else "neg")
+    sign = "none" if taps[0].sign == "none" else _sign(weight)
     return ColourTap(
         values=[(t.value, t.background, t.colour) for t in taps], weight=taps[0].weight,
         products=[(t.product.removeprefix("= "), t.sign) for t in taps], sign=sign,
