@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run serve test test-fast lint bench bench-quick latency clean
+.PHONY: run serve test test-fast lint bench bench-quick latency latency-networks clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,11 @@ bench-quick: $(VENV)/.dev
 ## In-browser latency of the page (typing → new image, pointer → panel), 50 trials each.
 latency: $(VENV)/.dev
 	$(BIN)/python -m bench.latency
+
+## The same over emulated networks (classroom: 20/5 Mbit/s, 20 ms; phone: 9/1.5 Mbit/s, 60 ms), with a 12 MP upload.
+latency-networks: $(VENV)/.dev
+	$(BIN)/python -m bench.latency --network classroom --big-photo
+	$(BIN)/python -m bench.latency --network phone --big-photo
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache .hypothesis

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response
+from flask import Flask, Response, request
+from flask_compress import Compress
 
 from kernels import limits
 from web import api, pages
@@ -22,10 +25,32 @@ DEFAULTS: dict[str, Any] = {
     "FRAME_ANCESTORS": "*",
     # Multipart framing around a maximal upload needs a little room above the file itself.
     "MAX_CONTENT_LENGTH": limits.MAX_UPLOAD_BYTES + 64 * 1024,
-    # Static URLs carry a version (see static_version), so browsers may keep the files for a day without
-    # asking again: otherwise every address-bar update re-validates the favicon.
-    "SEND_FILE_MAX_AGE_DEFAULT": 86400,
+    # Static URLs carry a hash of the file (see static_version); an address without it may be kept an hour.
+    "SEND_FILE_MAX_AGE_DEFAULT": 3600,
+    # Text answers (pages, fragments, JSON, CSS, JS) are compressed for the network, best first as the client
+    # accepts: zstd, brotli, gzip. Pictures are compressed already (see kernels.preview).
+    "COMPRESS_ALGORITHM": ["zstd", "br", "gzip"],
+    "COMPRESS_MIMETYPES": ["text/html", "text/css", "text/javascript", "application/javascript", "application/json",
+                           "text/plain", "text/csv", "image/svg+xml"],
 }
+
+IMMUTABLE = "public, max-age=31536000, immutable"
+"""Cache-Control of a static file asked for with its content hash: the address changes when the file does."""
+
+
+@cache
+def _file_version(path: Path, mtime_ns: int) -> str:
+    """The first 12 hex digits of a file's SHA-256 (``mtime_ns`` only keys the cache)."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+
+
+def static_file_version(folder: str | Path, filename: str) -> str:
+    """The version a static file's address carries: its content hash, "0" for a missing file."""
+    path = Path(folder) / filename
+    try:
+        return _file_version(path, path.stat().st_mtime_ns)
+    except OSError:
+        return "0"
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -44,6 +69,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
     register_error_handlers(app)
+    Compress(app)
 
     @app.after_request
     def security_headers(response: Response) -> Response:
@@ -54,13 +80,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         )
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        if request.endpoint == "static" and response.status_code in (200, 304):
+            filename = (request.view_args or {}).get("filename", "")
+            if request.args.get("v") == static_file_version(app.static_folder or "static", filename):
+                response.headers["Cache-Control"] = IMMUTABLE
         return response
 
     @app.url_defaults
     def static_version(endpoint: str, values: dict[str, Any]) -> None:
         if endpoint == "static" and "filename" in values and "v" not in values:
-            path = Path(app.static_folder or "static") / values["filename"]
-            values["v"] = int(path.stat().st_mtime) if path.is_file() else 0
+            values["v"] = static_file_version(app.static_folder or "static", values["filename"])
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:

@@ -1,8 +1,9 @@
 """The engine against SciPy, OpenCV and Pillow, side by side in one table.
 
-    python -m bench.bench            # 512² and 1024², grey and RGB, kernels 3…31 (a few minutes)
-    python -m bench.bench --quick    # 512² only, fewer repeats
-    python -m bench.bench --png      # also: Pillow PNG encoding of a 512² RGB image per compress level
+    python -m bench.bench                 # everything below (about ten minutes on two cores)
+    python -m bench.bench --quick         # 512² rows and requests only, fewer repeats (no big photo, no pictures)
+    python -m bench.bench --quick --big   # … plus the 4000×3000 rows (--png: plus the picture table)
+    python -m bench.bench --only big      # only the 4000×3000 rows; --only pictures: only the picture table
 
 Every contender filters the same float32 image (Pillow: the same pixels as 8-bit, its only input)
 with the same kernel and replicated borders (our ``extend``). Dense kernels are uniform random
@@ -16,11 +17,30 @@ Targets (the "check" column): at least 3× faster than SciPy everywhere; within 
 dense kernels up to 9×9 and within 2.5× from 11×11; faster than filter2D for separable kernels from
 15×15. Rows with every option on (:func:`every_option_row`) have the dense targets. Request rows
 (:func:`request_rows`) have their own targets.
+
+Big-photo rows (:func:`big_rows`, in the default run, not in ``--quick``): a 4000×3000 photo (what a phone
+takes), grey and RGB, through a 3×3 and a 31×31 dense random kernel, a 19×19 box (``np.ones((19, 19)) / 361``)
+and OpenCV's 25×25 Gaussian, beside SciPy, filter2D and (box, Gaussian) sepFilter2D. The image is the
+astronaut resized with Pillow (LANCZOS) plus Gaussian noise of σ = 2 (:func:`big_photo`), so it looks like
+a photo, not noise. They are slow (SciPy takes about half a minute a call on the RGB 31×31), so they take 3 rounds
+(``--big-rounds``). Their one target: the RGB 19×19 box in at most 0.5 s (median); the other big rows are
+for scale and have no target.
+
+Picture table (:func:`picture_table`, in the default run; ``--png`` adds it to ``--quick``): what the page
+would send for an output. The pictures: the 512² RGB astronaut after the ``sharpen`` and the ``blur``
+presets (clamp display), its grey version likewise, and the same four for a 512×384 picture downsized
+(Pillow LANCZOS) from the 4000×3000 photo, which is what a phone photo becomes at the default working size.
+Each is encoded as the page preview (:func:`kernels.preview.encode_preview`: its media type and PSNR),
+Pillow PNG at ``compress_level=1``, our stored PNG (:func:`kernels.images.encode_png`), its ``compact=True``
+form and lossless WebP (method 0): median encode ms, size in KB (1000 bytes) and PSNR measured by decoding
+(∞ when exact). Target: the preview of the 512² RGB sharpen output is at most 225 KB.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
+import io
 import os
 import platform
 import statistics
@@ -36,8 +56,13 @@ import scipy.ndimage as ndi
 from PIL import Image, ImageFilter
 
 from bench.references import every_option, opencv_result, scipy_result
+from kernels.display import render
 from kernels.engine import filter_image
+from kernels.images import encode_png, to_engine_input
 from kernels.options import Options
+from kernels.presets import load_presets
+from kernels.preview import encode_preview, psnr_db
+from kernels.samples import load_sample
 
 KERNEL_SIZES = (3, 5, 7, 15, 31)
 
@@ -87,13 +112,34 @@ def gaussian(size: int) -> np.ndarray:
     return cv2.getGaussianKernel(size, 0.3 * ((size - 1) * 0.5 - 1) + 0.8)
 
 
-def engine_row(size: int, channels: int, k: int, kind: str, rounds: int, rng: np.random.Generator) -> Row:
+def random_image(size: int, channels: int, rng: np.random.Generator) -> np.ndarray:
+    """A size² float32 image of uniform noise in 0…255, (size, size) grey or (size, size, channels)."""
     shape = (size, size) if channels == 1 else (size, size, channels)
-    image = (rng.random(shape, dtype=np.float32) * 255).astype(np.float32)
+    return (rng.random(shape, dtype=np.float32) * 255).astype(np.float32)
+
+
+def _picture_label(image: np.ndarray) -> str:
+    """The image's size (width × height) and colour for a table: "512² grey", "4000×3000 RGB "."""
+    height, width = image.shape[:2]
+    size = f"{height}²" if height == width else f"{width}×{height}"
+    return f"{size} {'grey' if image.ndim == 2 else 'RGB '}"
+
+
+def engine_row(image: np.ndarray, k: int, kind: str, rounds: int, rng: np.random.Generator) -> Row:
+    """One row: the engine and the references on a float32 image (0…255) with a k×k kernel.
+
+    ``kind`` is "dense" (uniform random weights from ``rng``), "separable" (OpenCV's Gaussian, see
+    :func:`gaussian`) or "box" (all weights 1/k²). sepFilter2D joins for the rank-1 kinds, Pillow for
+    3×3 and 5×5. The row has no target yet (see :func:`judge`).
+    """
+    channels = 1 if image.ndim == 2 else image.shape[2]
     pixels = np.rint(image).astype(np.uint8)
     if kind == "dense":
         kernel = rng.random((k, k))
         column = None
+    elif kind == "box":
+        column = np.full((k, 1), 1.0 / k)
+        kernel = np.ones((k, k)) / (k * k)
     else:
         column = gaussian(k)
         kernel = column @ column.T
@@ -113,8 +159,8 @@ def engine_row(size: int, channels: int, k: int, kind: str, rounds: int, rng: np
         pil_filter = ImageFilter.Kernel((k, k), kernel.ravel().tolist(), scale=1)
         contenders["pillow"] = lambda: pil_image.filter(pil_filter)
     ms = {name: seconds * 1e3 for name, seconds in median_times(contenders, rounds).items()}
-    row = Row(
-        case=f"{size}² {'grey' if channels == 1 else 'RGB '} {k:>2}×{k:<2} {kind}",
+    return Row(
+        case=f"{_picture_label(image)} {k:>2}×{k:<2} {kind}",
         engine_ms=ms["engine"],
         method=method,
         scipy_ms=ms["scipy"],
@@ -122,8 +168,6 @@ def engine_row(size: int, channels: int, k: int, kind: str, rounds: int, rng: np
         sep_ms=ms.get("sep"),
         pillow_ms=ms.get("pillow"),
     )
-    judge(row, k, kind)
-    return row
 
 
 def judge(row: Row, k: int, kind: str) -> None:
@@ -139,9 +183,66 @@ def judge(row: Row, k: int, kind: str) -> None:
     row.passed = all(ok for _, ok in checks)
 
 
+BIG_SIZE = (4000, 3000)
+"""Width and height of the big photo: what a 12-megapixel phone camera takes."""
+
+BIG_CASES = ((3, "dense"), (19, "box"), (25, "separable"), (31, "dense"))
+"""(kernel side, kind) of the big-photo rows; each runs on the grey and the RGB photo."""
+
+BIG_ROUNDS = 3
+"""Rounds for the big-photo rows: a SciPy call takes up to a minute there."""
+
+BIG_BOX_LIMIT_MS = 500.0
+"""Target for the RGB 19×19 box on the big photo: median engine time."""
+
+
+@functools.cache
+def _big_astronaut() -> np.ndarray:
+    """The astronaut resized to :data:`BIG_SIZE` with Pillow's LANCZOS: uint8 (H, W, 3)."""
+    photo = Image.fromarray(np.ascontiguousarray(load_sample("astronaut")), "RGB")
+    return np.asarray(photo.resize(BIG_SIZE, Image.Resampling.LANCZOS))
+
+
+@functools.cache
+def big_photo(color: str) -> np.ndarray:
+    """A photo-like float32 image of :data:`BIG_SIZE`: (H, W) for "gray", (H, W, 3) for "rgb".
+
+    The astronaut resized with LANCZOS (:func:`_big_astronaut`), as the engine gets it
+    (:func:`kernels.images.to_engine_input`), plus Gaussian noise of σ = 2 grey levels, clipped to 0…255.
+    The same pixels every run; cached, as it takes a second or two.
+    """
+    image = to_engine_input(_big_astronaut(), color)
+    noise = np.random.default_rng(12).standard_normal(image.shape, dtype=np.float32)
+    image += 2.0 * noise
+    return np.clip(image, 0, 255, out=image)
+
+
+def big_rows(rounds: int, rng: np.random.Generator) -> list[Row]:
+    """The :data:`BIG_CASES` on the grey and RGB :func:`big_photo`, through :func:`engine_row`.
+
+    Only the RGB 19×19 box has a target (median ≤ :data:`BIG_BOX_LIMIT_MS`); the rest are for scale.
+    """
+    rows = []
+    for color in ("gray", "rgb"):
+        image = big_photo(color)
+        for k, kind in BIG_CASES:
+            row = engine_row(image, k, kind, rounds, rng)
+            if color == "rgb" and kind == "box":
+                row.target = f"median ≤ {BIG_BOX_LIMIT_MS:g} ms"
+                row.passed = row.engine_ms <= BIG_BOX_LIMIT_MS
+            rows.append(row)
+    return rows
+
+
 EVERY_OPTION_CASES = (
-    (512, 3, "extend"), (512, 3, "wrap"), (512, 3, "mirror"), (512, 3, "symmetric"), (512, 3, "constant"),
-    (512, 15, "mirror"), (1024, 3, "mirror"), (1024, 15, "wrap"),
+    (512, 3, "extend"),
+    (512, 3, "wrap"),
+    (512, 3, "mirror"),
+    (512, 3, "symmetric"),
+    (512, 3, "constant"),
+    (512, 15, "mirror"),
+    (1024, 3, "mirror"),
+    (1024, 15, "wrap"),
 )
 """(image side, kernel side, edge mode) of the rows with every option on; RGB images."""
 
@@ -156,8 +257,18 @@ def every_option_row(size: int, k: int, edge: str, rounds: int, rng: np.random.G
     """
     image = (rng.random((size, size, 3), dtype=np.float32) * 255).astype(np.float32)
     kernel = rng.random((k, k))
-    options = Options(op="convolve", edge=edge, cval=40.0, normalize=True, divisor=2.0, offset=10.0,
-                      stride=(2, 2), dilation=(2, 2), repeat=2, origin=(0, k - 1))
+    options = Options(
+        op="convolve",
+        edge=edge,
+        cval=40.0,
+        normalize=True,
+        divisor=2.0,
+        offset=10.0,
+        stride=(2, 2),
+        dilation=(2, 2),
+        repeat=2,
+        origin=(0, k - 1),
+    )
     kernel32 = kernel.astype(np.float32)
     engine = filter_image(image, kernel, options)
     expected = every_option(scipy_result, image, kernel32, options)
@@ -168,8 +279,9 @@ def every_option_row(size: int, k: int, edge: str, rounds: int, rng: np.random.G
         "filter2d": lambda: every_option(opencv_float32, image, kernel32, options),
     }
     ms = {name: seconds * 1e3 for name, seconds in median_times(contenders, rounds).items()}
-    row = Row(f"{size}² RGB  {k:>2}×{k:<2} all options, {edge}", ms["engine"], engine.method, ms["scipy"],
-              ms["filter2d"])
+    row = Row(
+        f"{size}² RGB  {k:>2}×{k:<2} all options, {edge}", ms["engine"], engine.method, ms["scipy"], ms["filter2d"]
+    )
     judge(row, k, "dense")
     if not same:
         row.target += ", result = SciPy's"
@@ -213,15 +325,26 @@ def request_rows(rounds: int) -> list[Row]:
             response = client.get(f"/api/output.png?image=astronaut&color=rgb&kernel={kernel}")
             assert response.status_code == 200, response.data[:200]
 
-        times = median_times({
-            "request": request,
-            "filter2d": lambda base=base: cv2.filter2D(photo, -1, base.astype(np.float32),
-                                                       borderType=cv2.BORDER_REPLICATE),
-        }, max(rounds, 15))
+        times = median_times(
+            {
+                "request": request,
+                "filter2d": lambda base=base: cv2.filter2D(
+                    photo, -1, base.astype(np.float32), borderType=cv2.BORDER_REPLICATE
+                ),
+            },
+            max(rounds, 15),
+        )
         ms = times["request"] * 1e3
-        rows.append(Row(case=f"request 512² RGB {k}×{k} dense", engine_ms=ms, method="http",
-                        filter2d_ms=times["filter2d"] * 1e3, target=f"median ≤ {limit:g} ms",
-                        passed=ms <= limit))
+        rows.append(
+            Row(
+                case=f"request 512² RGB {k}×{k} dense",
+                engine_ms=ms,
+                method="http",
+                filter2d_ms=times["filter2d"] * 1e3,
+                target=f"median ≤ {limit:g} ms",
+                passed=ms <= limit,
+            )
+        )
     return rows
 
 
@@ -232,25 +355,55 @@ def _ms(value: float | None) -> str:
     return "" if value is None else f"{value:.2f}"
 
 
+def _rounds(count: int) -> str:
+    return f"{count} round{'' if count == 1 else 's'}"
+
+
 def _ratio(value: float | None) -> str:
     return "" if value is None else f"{value:.1f}×"
 
 
 def print_table(rows: list[Row]) -> None:
-    header = ("case", "engine ms", "method", "SciPy ms", "SciPy÷eng", "filter2D ms", "eng÷f2D", "sepF2D ms",
-              "eng÷sep", "Pillow ms", "eng÷PIL", "target", "check")
+    header = (
+        "case",
+        "engine ms",
+        "method",
+        "SciPy ms",
+        "SciPy÷eng",
+        "filter2D ms",
+        "eng÷f2D",
+        "sepF2D ms",
+        "eng÷sep",
+        "Pillow ms",
+        "eng÷PIL",
+        "target",
+        "check",
+    )
     lines = []
     for row in rows:
-        lines.append((
-            row.case, _ms(row.engine_ms), row.method, _ms(row.scipy_ms),
-            _ratio(row.scipy_ms / row.engine_ms if row.scipy_ms else None),
-            _ms(row.filter2d_ms), _ratio(row.engine_ms / row.filter2d_ms if row.filter2d_ms else None),
-            _ms(row.sep_ms), _ratio(row.engine_ms / row.sep_ms if row.sep_ms else None),
-            _ms(row.pillow_ms), _ratio(row.engine_ms / row.pillow_ms if row.pillow_ms else None),
-            row.target, "" if row.passed is None else ("PASS" if row.passed else "FAIL"),
-        ))
+        lines.append(
+            (
+                row.case,
+                _ms(row.engine_ms),
+                row.method,
+                _ms(row.scipy_ms),
+                _ratio(row.scipy_ms / row.engine_ms if row.scipy_ms else None),
+                _ms(row.filter2d_ms),
+                _ratio(row.engine_ms / row.filter2d_ms if row.filter2d_ms else None),
+                _ms(row.sep_ms),
+                _ratio(row.engine_ms / row.sep_ms if row.sep_ms else None),
+                _ms(row.pillow_ms),
+                _ratio(row.engine_ms / row.pillow_ms if row.pillow_ms else None),
+                row.target,
+                "" if row.passed is None else ("PASS" if row.passed else "FAIL"),
+            )
+        )
+    _print_grid(header, lines, left={0, 2, 11, 12})
+
+
+def _print_grid(header: tuple[str, ...], lines: list[tuple[str, ...]], left: set[int]) -> None:
+    """Print a table: columns padded to their widest cell, those in ``left`` left-aligned, others right."""
     widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(header)]
-    left = {0, 2, 11, 12}
 
     def fmt(cells: tuple[str, ...]) -> str:
         pairs = enumerate(zip(cells, widths, strict=True))
@@ -262,69 +415,160 @@ def print_table(rows: list[Row]) -> None:
         print(fmt(line))
 
 
-def png_encoding(rounds: int) -> None:
-    """Median ms to encode a 512² RGB output as PNG at each Pillow compress level.
+PREVIEW_LIMIT_KB = 225.0
+"""Target: the page preview of the 512² RGB astronaut after ``sharpen``, in KB (1000 bytes)."""
 
-    The image is the bundled astronaut photo after a 3×3 sharpen (clamp display) when the sample is
-    there, else a smooth noisy test pattern.
+SMALL_PHOTO_SIZE = (512, 384)
+"""The big photo downsized to this (width, height): a phone photo at the default working size."""
+
+
+def _pillow(pixels: np.ndarray, **params: object) -> bytes:
+    """uint8 pixels encoded by Pillow with these ``save`` parameters (the array-to-image copy included)."""
+    buffer = io.BytesIO()
+    Image.fromarray(np.ascontiguousarray(pixels)).save(buffer, **params)
+    return buffer.getvalue()
+
+
+def _encoders(pixels: np.ndarray) -> dict[str, Callable[[], bytes]]:
+    """The contenders of the picture table, by the name the table gives them (the preview's is set later)."""
+    return {
+        "preview": lambda: encode_preview(pixels).data,
+        "Pillow PNG level 1": lambda: _pillow(pixels, format="PNG", compress_level=1),
+        "encode_png (stored)": lambda: encode_png(pixels),
+        "encode_png compact": lambda: encode_png(pixels, compact=True),
+        "WebP lossless m0": lambda: _pillow(pixels, format="WEBP", lossless=True, method=0),
+    }
+
+
+def picture_table(rounds: int) -> None:
+    """Print the encoded size, median encode ms and PSNR of each output picture in each format.
+
+    The pictures: the 512² RGB astronaut after the ``sharpen`` and ``blur`` presets (clamp display), in RGB
+    and grey (:func:`kernels.images.to_engine_input`), and the same for the :data:`SMALL_PHOTO_SIZE` picture
+    downsized with LANCZOS from the RGB :func:`big_photo`. The formats are timed interleaved by
+    :func:`median_times`; the PSNR is measured by decoding the bytes (∞ when they give the pixels back
+    exactly). One target: the preview of the 512² RGB sharpen output is at most :data:`PREVIEW_LIMIT_KB`.
     """
-    import io
-    from pathlib import Path
+    presets = load_presets(None)
+    big = np.rint(big_photo("rgb")).astype(np.uint8)
+    small = np.asarray(Image.fromarray(big, "RGB").resize(SMALL_PHOTO_SIZE, Image.Resampling.LANCZOS))
+    sources = (("astronaut", np.ascontiguousarray(load_sample("astronaut"))), ("from 4000×3000", small))
+    header = ("picture", "format", "bytes", "KB", "encode ms", "PSNR dB", "target", "check")
+    lines = []
+    for source, rgb in sources:
+        for color in ("rgb", "gray"):
+            for preset in ("sharpen", "blur"):
+                raw = filter_image(to_engine_input(rgb, color), presets[preset].weights).raw
+                pixels = render(raw, "clamp")
+                picture = f"{_picture_label(pixels)} {preset}, {source}"
+                encoders = _encoders(pixels)
+                ms = {name: seconds * 1e3 for name, seconds in median_times(encoders, rounds).items()}
+                preview = encode_preview(pixels)
+                for name, encode in encoders.items():
+                    data = encode()
+                    with Image.open(io.BytesIO(data)) as decoded:
+                        back = np.asarray(decoded.convert("L" if pixels.ndim == 2 else "RGB"))
+                    fidelity = psnr_db(pixels, back)
+                    label = f"preview {preview.media_type}" if name == "preview" else name
+                    target, check = "", ""
+                    if name == "preview" and preset == "sharpen" and color == "rgb" and source == "astronaut":
+                        target = f"≤ {PREVIEW_LIMIT_KB:g} KB"
+                        check = "PASS" if len(data) / 1000 <= PREVIEW_LIMIT_KB else "FAIL"
+                    lines.append(
+                        (
+                            picture,
+                            label,
+                            f"{len(data):,}",
+                            f"{len(data) / 1000:.1f}",
+                            f"{ms[name]:.2f}",
+                            "∞" if fidelity == float("inf") else f"{fidelity:.2f}",
+                            target,
+                            check,
+                        )
+                    )
+    features = ", ".join(f"{name} {PIL.features.version(name)}" for name in ("zlib", "jpg", "webp"))
+    print(
+        f"\nOutput pictures as the page could send them (Pillow {PIL.__version__}: {features}); median encode ms "
+        f"over {_rounds(rounds)}, formats interleaved; KB = 1000 bytes; PSNR from the decoded bytes:"
+    )
+    _print_grid(header, lines, left={0, 1, 6, 7})
 
-    from kernels.display import render
 
-    photo = Path(__file__).resolve().parent.parent / "kernels" / "data" / "samples" / "astronaut.png"
-    if photo.exists():
-        rgb = np.asarray(Image.open(photo).convert("RGB").resize((512, 512)), dtype=np.float32)
-        source = "astronaut photo, 3×3 sharpen, clamp"
-    else:
-        rng = np.random.default_rng(0)
-        rgb = cv2.GaussianBlur((rng.random((512, 512, 3)) * 255).astype(np.float32), (0, 0), 3)
-        source = "blurred noise, 3×3 sharpen, clamp"
-    sharpen = np.array([[0, -1, 0], [-1, 5, -1], [0, -1, 0]], dtype=np.float64)
-    image = Image.fromarray(render(filter_image(rgb, sharpen).raw, "clamp"))
-    print(f"\nPNG encoding of a 512² RGB output ({source}), Pillow {PIL.__version__}:")
-    for level in range(7):
-        buffer = io.BytesIO()
-
-        def encode(level: int = level, buffer: io.BytesIO = buffer) -> None:
-            buffer.seek(0)
-            buffer.truncate()
-            image.save(buffer, format="PNG", compress_level=level)
-
-        ms = median_times({"png": encode}, rounds)["png"] * 1e3
-        print(f"  compress_level={level}: {ms:6.2f} ms, {len(buffer.getvalue()) / 1024:7.1f} KiB")
+SECTIONS = ("main", "big", "pictures")
+"""What a run can print: the main table (512² and 1024² rows, every option, requests), the big-photo rows
+(in the same table) and the picture table."""
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Engine benchmark against SciPy, OpenCV and Pillow.")
-    parser.add_argument("--quick", action="store_true", help="512² only, fewer rounds")
-    parser.add_argument("--png", action="store_true", help="also time PNG encoding per compress level")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="512² only, fewer rounds; no big-photo rows or picture table unless asked for",
+    )
+    parser.add_argument("--big", action="store_true", help="with --quick: also the 4000×3000 rows")
+    parser.add_argument("--png", action="store_true", help="with --quick: also the picture encoding table")
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=SECTIONS,
+        metavar="SECTION",
+        help=f"run only these sections ({', '.join(SECTIONS)})",
+    )
     parser.add_argument("--rounds", type=int, default=None, help="rounds per case (default 9, quick 5)")
+    parser.add_argument(
+        "--big-rounds", type=int, default=BIG_ROUNDS, help=f"rounds per 4000×3000 case (default {BIG_ROUNDS})"
+    )
     options = parser.parse_args()
     rounds = options.rounds or (5 if options.quick else 9)
+    if options.only:
+        sections = set(options.only)
+    elif options.quick:
+        sections = {"main"} | ({"big"} if options.big else set()) | ({"pictures"} if options.png else set())
+    else:
+        sections = set(SECTIONS)
     sizes = (512,) if options.quick else (512, 1024)
-    print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores; NumPy {np.__version__}, "
-          f"SciPy {scipy.__version__}, OpenCV {cv2.__version__} ({cv2.getNumThreads()} threads), "
-          f"Pillow {PIL.__version__}; load average at start {os.getloadavg()[0]:.2f}")
-    print(f"median ms per call over {rounds} rounds of short loops, contenders interleaved; float32 images; "
-          "borders replicated\n")
+    print(
+        f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores; NumPy {np.__version__}, "
+        f"SciPy {scipy.__version__}, OpenCV {cv2.__version__} ({cv2.getNumThreads()} threads), "
+        f"Pillow {PIL.__version__}; load average at start {os.getloadavg()[0]:.2f}"
+    )
     rng = np.random.default_rng(2026)
     rows = []
-    for size in sizes:
-        for channels in (1, 3):
-            for k in KERNEL_SIZES:
-                for kind in ("dense", "separable"):
-                    rows.append(engine_row(size, channels, k, kind, rounds, rng))
-    rows.extend(every_option_row(size, k, edge, rounds, rng) for size, k, edge in EVERY_OPTION_CASES if size in sizes)
-    rows.extend(request_rows(rounds))
-    print_table(rows)
-    failed = [row.case for row in rows if row.passed is False]
-    print(f"\n{len(rows) - len(failed)}/{len(rows)} rows meet their targets"
-          + (f"; failing: {', '.join(failed)}" if failed else "")
-          + f". Load average at end {os.getloadavg()[0]:.2f}.")
-    if options.png:
-        png_encoding(rounds)
+    if "main" in sections:
+        for size in sizes:
+            for channels in (1, 3):
+                for k in KERNEL_SIZES:
+                    for kind in ("dense", "separable"):
+                        row = engine_row(random_image(size, channels, rng), k, kind, rounds, rng)
+                        judge(row, k, kind)
+                        rows.append(row)
+    if "big" in sections:
+        rows.extend(big_rows(options.big_rounds, np.random.default_rng(4000)))
+    if "main" in sections:
+        rows.extend(
+            every_option_row(size, k, edge, rounds, rng) for size, k, edge in EVERY_OPTION_CASES if size in sizes
+        )
+        rows.extend(request_rows(rounds))
+    if rows:
+        counts = [
+            _rounds(rounds) if "main" in sections else "",
+            f"{_rounds(options.big_rounds)} for the 4000×3000 rows" if "big" in sections else "",
+        ]
+        print(
+            f"median ms per call over rounds of short loops ({'; '.join(c for c in counts if c)}), contenders "
+            "interleaved; float32 images; borders replicated\n"
+        )
+        print_table(rows)
+        judged = [row for row in rows if row.passed is not None]
+        failed = [row.case for row in judged if not row.passed]
+        print(
+            f"\n{len(judged) - len(failed)}/{len(judged)} rows with a target meet it"
+            + (f"; failing: {', '.join(failed)}" if failed else "")
+            + f". Load average at end {os.getloadavg()[0]:.2f}."
+        )
+    if "pictures" in sections:
+        picture_table(rounds)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
-"""In-browser latency of the explorable, measured in headless Chromium on loopback.
+"""In-browser latency of the explorable, and the bytes it moves, measured in headless Chromium.
 
-    python -m bench.latency [--trials 50] [--server gunicorn|werkzeug] [--url http://host:port]
+    python -m bench.latency [--network loopback|classroom|phone] [--trials 50] [--big-photo | --upload PATH]
+                            [--server gunicorn|werkzeug] [--url http://host:port]
 
 Two measurements on the playground with a 512×512 RGB photo (``image=astronaut&color=rgb``):
 
@@ -12,9 +13,25 @@ Two measurements on the playground with a 512×512 RGB photo (``image=astronaut&
   server: a pointer move over a plain box sends ``GET /healthz`` (a few bytes, no work) and writes its text
   into the box, timed the same way. The page's own script ignores moves outside its pictures.
 
-Prints p50 and p95 of each against the targets (p95 ≤ 60 ms and ≤ 30 ms). Starts its own server on a
-free port unless ``--url`` is given: gunicorn with one worker process (so both requests of an edit share
-the worker's caches) and several threads, or Werkzeug's threaded server.
+Prints p50 and p95 of each against the targets (typing p95 ≤ 60 ms and pointing p95 ≤ 30 ms on loopback).
+
+``--network`` emulates a network in Chromium (DevTools network emulation, see :mod:`bench.network`) from
+before the first page load on: ``classroom`` (20 Mbit/s down, 5 up, 20 ms round trip; typing p95 ≤ 200 ms)
+or ``phone`` (9 Mbit/s down, 1.5 up, 60 ms; typing p95 ≤ 400 ms). There the pointing target is two display
+frames plus the round trip. The default, ``loopback``, emulates nothing.
+
+On every network it also counts the bytes on the wire (headers included, compressed if the answer was) of
+the cold page load, from an empty cache until the network is idle (≤ 400 KB), with its largest requests,
+and of each edit: everything a typing trial sends until the network is idle again (p50 and max; max ≤ 250 KB).
+The cold load is timed too, from navigation start to the playground's output image decoded and painted.
+
+``--big-photo`` uploads a 4000×3000 JPEG of a few MB (see :mod:`bench.big_photo`), ``--upload PATH`` a file of
+your own, from Python, outside the emulated network; then times the cold load of the playground on it
+(≤ 3 s on classroom), counts its bytes, and runs the typing trials on it (at most 30 unless
+``--upload-trials`` says otherwise) against the same targets per edit.
+
+Starts its own server on a free port unless ``--url`` is given: gunicorn with one worker process (so both
+requests of an edit share the worker's caches) and several threads, or Werkzeug's threaded server.
 """
 
 from __future__ import annotations
@@ -31,22 +48,44 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+from urllib.parse import quote
 
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
+from bench.big_photo import DESCRIPTION as BIG_PHOTO
+from bench.big_photo import make_big_photo, upload
 from bench.chromium import ARGS as CHROMIUM_ARGS
 from bench.chromium import find_chromium
+from bench.network import PROFILES, Profile, Request, Traffic, emulate, total_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGE = "/?image=astronaut&color=rgb&kernel=sharpen"
-TARGETS_MS = {"typing": 60.0, "pointing": 30.0}
+QUERY = "color=rgb&kernel=sharpen"
+PAGE = f"/?image=astronaut&{QUERY}"
+VIEWPORT = {"width": 1280, "height": 900}
+
+TYPING_P95_MS = {"loopback": 60.0, "classroom": 200.0, "phone": 400.0}
+POINTING_P95_MS = 30.0
+"""On loopback. Over an emulated network the pointing target is two display frames plus the round trip."""
+FRAME_MS = 1000 / 60
+EDIT_MAX_KB = 250.0
+COLD_PAGE_KB = 400.0
+BIG_PHOTO_SHOWN_MS = {"classroom": 3000.0}
+"""Navigation start → the big photo's output image shown; the other networks print it without a target."""
+UPLOAD_TRIALS = 30
+TIMEOUT_MS = 30_000
+BIG_TIMEOUT_MS = 180_000
+"""How long one answer may take before the run stops: a 12-megapixel picture over a slow network is slow."""
 
 # Runs in the page (through the DevTools protocol, so the page's CSP does not apply). Marks a start time,
 # then watches the output photo's src (waiting for the new picture to be decoded) or the playground panel
 # (waiting for the pixel pointed at), then for the next frame and the task after it, which runs once that
-# frame has been painted.
+# frame has been painted. The output photo is looked up by its id at each change, so an answer that
+# replaced the element would be seen as well.
 INSTRUMENT = """() => {
   const bench = window.__bench = { mode: null, start: null, end: null };
   document.addEventListener("htmx:config:request", () => {
@@ -66,8 +105,11 @@ INSTRUMENT = """() => {
   }));
   new MutationObserver(() => {
     if (bench.mode !== "typing") return;
-    document.getElementById("play-output-image").decode().then(painted, () => {});
-  }).observe(document.getElementById("play-output-image"), { attributes: true, attributeFilter: ["src"] });
+    const image = document.getElementById("play-output-image");
+    if (!image || image.getAttribute("src") === bench.src) return;
+    bench.src = image.getAttribute("src");
+    image.decode().then(painted, () => {});
+  }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ["src"] });
   const box = document.createElement("div");
   box.id = "bench-reference";
   box.style.cssText = "position:fixed;left:0;top:0;width:320px;height:320px;z-index:99;background:#fff";
@@ -90,6 +132,24 @@ INSTRUMENT = """() => {
   }).observe(document.getElementById("play-panel"), { childList: true, subtree: true, attributes: true });
 }"""
 
+# Added to the page before it loads (Playwright's init script): the first time the playground's output
+# image has loaded, wait for it to be decoded and painted, and note when, in ms from navigation start.
+COLD = """(() => {
+  if (window.top !== window) return;
+  const cold = window.__cold = { src: null };
+  cold.done = new Promise((resolve) => {
+    document.addEventListener("load", (event) => {
+      const image = event.target;
+      if (cold.src !== null || image.id !== "play-output-image" || !image.complete || !image.naturalWidth) return;
+      cold.src = image.currentSrc;
+      image.decode().then(
+        () => requestAnimationFrame(() => setTimeout(() => resolve(performance.now()))),
+        () => { cold.src = null; },
+      );
+    }, true);
+  });
+})();"""
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -104,12 +164,27 @@ def serve(kind: str, threads: int) -> Iterator[str]:
     uploads = tempfile.mkdtemp(prefix="latency-uploads-")
     env = {**os.environ, "IMAGE_KERNELS_UPLOAD_FOLDER": uploads}
     if kind == "gunicorn":
-        command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1",
-                   "--threads", str(threads), "--worker-class", "gthread", "--log-level", "warning",
-                   "app:create_app()"]
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "--threads",
+            str(threads),
+            "--worker-class",
+            "gthread",
+            "--log-level",
+            "warning",
+            "app:create_app()",
+        ]
     else:
-        code = ("from werkzeug.serving import run_simple; from app import create_app; "
-                f"run_simple('127.0.0.1', {port}, create_app(), threaded=True)")
+        code = (
+            "from werkzeug.serving import run_simple; from app import create_app; "
+            f"run_simple('127.0.0.1', {port}, create_app(), threaded=True)"
+        )
         command = [sys.executable, "-c", code]
     log = Path(uploads) / "server.log"  # a file, not a pipe: an unread pipe would fill up and stall the server
     with log.open("wb") as log_file:
@@ -130,40 +205,84 @@ def serve(kind: str, threads: int) -> Iterator[str]:
         shutil.rmtree(uploads, ignore_errors=True)
 
 
+def wait_in_page(page: Page, promise: str, timeout_ms: int) -> Any:
+    """The value of the page's ``promise`` (an expression), or None if it has not settled after ``timeout_ms``."""
+    return page.evaluate(
+        f"""timeout => Promise.race([{promise},
+                                     new Promise((resolve) => setTimeout(() => resolve(null), timeout))])""",
+        timeout_ms,
+    )
+
+
 def wait_for_end(page: Page, timeout_ms: int = 10_000) -> float:
     """Milliseconds from the marked start to the painted result. One call that waits in the page: polling
     from here would put work on the page's main thread while it is being measured."""
-    elapsed = page.evaluate(
-        """timeout => Promise.race([window.__bench.done,
-                                    new Promise((resolve) => setTimeout(() => resolve(null), timeout))])""",
-        timeout_ms,
-    )
+    elapsed = wait_in_page(page, "window.__bench.done", timeout_ms)
     if elapsed is None:
         raise TimeoutError("the page did not update in time")
     return float(elapsed)
 
 
 def arm(page: Page, mode: str, x: int = -1, y: int = -1) -> None:
-    page.evaluate("""([mode, x, y]) => {
+    page.evaluate(
+        """([mode, x, y]) => {
         const bench = Object.assign(window.__bench, { mode, x, y, start: null, end: null, ownFrame: false });
+        bench.src = document.getElementById("play-output-image")?.getAttribute("src");
         bench.done = new Promise((resolve) => { bench.resolve = resolve; });
-    }""", [mode, str(x), str(y)])
+    }""",
+        [mode, str(x), str(y)],
+    )
 
 
-def measure_typing(page: Page, trials: int, warmup: int) -> list[float]:
-    """Type a new centre weight (a different one each time, so nothing is cached) and time the image."""
+@dataclass
+class ColdLoad:
+    """A page loaded with an empty cache: when its output image was shown, and what it loaded until idle."""
+
+    shown_ms: float
+    src: str
+    requests: list[Request]
+
+
+def load_cold(browser: Browser, profile: Profile, url: str, timeout_ms: int) -> tuple[Page, Traffic, ColdLoad]:
+    """Open ``url`` in a new browser context (an empty cache) under ``profile``, from before navigation on."""
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    page.add_init_script(COLD)
+    cdp = context.new_cdp_session(page)
+    traffic = Traffic(cdp)
+    emulate(cdp, profile)
+    start = traffic.mark()
+    page.goto(url, wait_until="domcontentloaded", timeout=timeout_ms)
+    shown = wait_in_page(page, "window.__cold.done", timeout_ms)
+    if shown is None:
+        raise TimeoutError(f"the output image of {url} did not show in time")
+    page.wait_for_load_state("load", timeout=timeout_ms)
+    if not traffic.wait_idle(page, quiet_ms=500, timeout_ms=timeout_ms):
+        print(f"warning: the network did not go idle after loading {url}", file=sys.stderr)
+    return page, traffic, ColdLoad(float(shown), page.evaluate("window.__cold.src"), traffic.between(start))
+
+
+def measure_typing(
+    page: Page, trials: int, warmup: int, traffic: Traffic, timeout_ms: int = TIMEOUT_MS
+) -> tuple[list[float], list[list[Request]]]:
+    """Type a new centre weight (a different one each time, so nothing is cached) and time the image. Each
+    trial then waits for the network to be idle (the page asks for the regions once the picture shows), and
+    keeps the requests it sent: the bytes of one edit."""
     cell = page.locator("#k-1-1")
-    samples = []
+    samples, edits = [], []
     for trial in range(warmup + trials):
+        start = traffic.mark()
         cell.click()
         cell.press("Control+a")
         arm(page, "typing")
         cell.press_sequentially(f"5.{trial + 1:03d}", delay=15)
-        elapsed = wait_for_end(page)
+        elapsed = wait_for_end(page, timeout_ms)
+        if not traffic.wait_idle(page, timeout_ms=timeout_ms):
+            print(f"warning: the network did not go idle after typing trial {trial + 1}", file=sys.stderr)
         if trial >= warmup:
             samples.append(elapsed)
-        page.wait_for_timeout(50)
-    return samples
+            edits.append(traffic.between(start, traffic.mark()))
+    return samples, edits
 
 
 PANEL_ON_SCREEN = """() => {
@@ -215,37 +334,157 @@ def percentile(samples: list[float], q: float) -> float:
     return ordered[index]
 
 
-def report(label: str, samples: list[float], target: float | None = None) -> bool:
-    """Print one row: p50 and p95, and the verdict against ``target`` (ms) when the row has one."""
+@dataclass
+class Row:
+    """One line of a table: a median and a spread (p95 or max), already written out, and the verdict."""
+
+    label: str
+    p50: str
+    spread: str = ""
+    target: str = ""
+    passed: bool | None = None
+    note: str = ""
+
+
+@dataclass
+class PageResult:
+    """What one page gave: its cold load, the typing trials with the requests of each edit, and (for the
+    astronaut page) the pointing and reference trials."""
+
+    cold: ColdLoad
+    typing: list[float]
+    edits: list[list[Request]]
+    pointing: list[float] = field(default_factory=list)
+    on_screen: int = 0
+    own_frames: list[bool] = field(default_factory=list)
+    reference: list[float] = field(default_factory=list)
+
+
+def kb(n: float) -> str:
+    return f"{n / 1e3:.1f} KB"
+
+
+def time_row(label: str, samples: list[float], target: float | None, target_text: str = "") -> Row:
+    """p50 and p95 of ``samples`` (ms), judged by their p95 against ``target`` when there is one."""
     p50, p95 = percentile(samples, 50), percentile(samples, 95)
-    if target is None:
-        verdict = "the floor under any answer from the server here"
-    else:
-        verdict = f"p95 ≤ {target:.0f} ms: {'meets' if p95 <= target else 'MISSES'}"
-    print(f"{label:<44} {p50:7.1f} ms {p95:7.1f} ms   {verdict}"
-          f"   (mean {statistics.fmean(samples):.1f}, max {max(samples):.1f})")
-    return target is None or p95 <= target
+    return Row(
+        label,
+        f"{p50:.1f} ms",
+        f"{p95:.1f} ms",
+        target_text or (f"p95 ≤ {target:g} ms" if target is not None else ""),
+        None if target is None else p95 <= target,
+        f"mean {statistics.fmean(samples):.1f}, max {max(samples):.1f}",
+    )
 
 
-def run(base: str, trials: int, warmup: int) -> bool:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=find_chromium(), args=list(CHROMIUM_ARGS))
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.goto(base + PAGE)
-        page.evaluate(INSTRUMENT)
-        typing = measure_typing(page, trials, warmup)
-        pointing, on_screen, own_frames = measure_pointing(page, trials, warmup)
-        reference = measure_reference(page, trials, warmup)
-        version = browser.version
-        browser.close()
-    print(f"Image Kernels latency, headless Chromium {version}, {base}{PAGE}, {trials} trials each")
-    print(f"{'':<44} {'p50':>10} {'p95':>10}")
-    ok = report("last keystroke's debounce → new image shown", typing, TARGETS_MS["typing"])
-    ok = report("pointer move → updated panel shown", pointing, TARGETS_MS["pointing"]) and ok
-    report("reference: pointer move → GET /healthz shown", reference)
-    print(f"The whole panel was on screen, below the pictures, in {on_screen} of {trials} pointing trials.")
-    report_frames(pointing, own_frames)
-    return ok
+def print_table(title: str, columns: tuple[str, str], rows: list[Row]) -> None:
+    header = (title, *columns, "target", "check", "")
+    lines = [header]
+    for row in rows:
+        check = "" if row.passed is None else ("PASS" if row.passed else "FAIL")
+        lines.append((row.label, row.p50, row.spread, row.target or "—", check, row.note))
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    for line in lines:
+        cells = (
+            line[0].ljust(widths[0]),
+            line[1].rjust(widths[1]),
+            line[2].rjust(widths[2]),
+            line[3].ljust(widths[3]),
+            line[4].ljust(widths[4]),
+            line[5],
+        )
+        print("  ".join(cells).rstrip())
+
+
+def short_url(url: str, base: str, width: int = 96) -> str:
+    path = url[len(base) :] if url.startswith(base) else url
+    return path if len(path) <= width else path[: width - 1] + "…"
+
+
+def print_requests(requests: list[Request], base: str, top: int = 8) -> None:
+    """The ``top`` largest of ``requests``, one a line, with their share of the bytes."""
+    total = total_bytes(requests) or 1
+    for request in sorted(requests, key=lambda r: r.bytes, reverse=True)[:top]:
+        failed = " (cancelled or failed)" if request.failed else ""
+        print(
+            f"  {kb(request.bytes):>10} {100 * request.bytes / total:3.0f} %  {request.kind:<10} "
+            f"{request.mime:<16} {short_url(request.url, base)}{failed}"
+        )
+
+
+def print_breakdown(cold: list[Request], edits: list[list[Request]], base: str, top: int = 8) -> None:
+    """The cold page's bytes by resource type and its ``top`` largest requests; then the requests of the
+    median edit (by bytes)."""
+    by_kind: Counter[str] = Counter()
+    for request in cold:
+        by_kind[request.kind] += request.bytes
+    print("cold page by type: " + ", ".join(f"{kind} {kb(n)}" for kind, n in by_kind.most_common()))
+    print(f"its {min(top, len(cold))} largest requests:")
+    print_requests(cold, base, top)
+    median_edit = sorted(edits, key=total_bytes)[(len(edits) - 1) // 2]
+    print(f"the median edit's requests ({kb(total_bytes(median_edit))}):")
+    print_requests(median_edit, base, top)
+
+
+def report_page(
+    result: PageResult, profile: Profile, base: str, shown_target: float | None, cold_kb_target: float | None
+) -> bool:
+    """Print the page's time and bytes tables, and the breakdown of its cold load; True if every target is met."""
+    cold = result.cold
+    times = [
+        Row(
+            "cold page: navigation → output image shown",
+            f"{cold.shown_ms:.0f} ms",
+            "",
+            f"≤ {shown_target:g} ms" if shown_target is not None else "",
+            None if shown_target is None else cold.shown_ms <= shown_target,
+            "one load, empty cache",
+        ),
+        time_row("last keystroke's debounce → new image shown", result.typing, TYPING_P95_MS[profile.name]),
+    ]
+    if result.pointing:
+        if profile.emulated:
+            target = 2 * FRAME_MS + profile.rtt_ms
+            text = f"p95 ≤ {target:.0f} ms (2 frames + RTT)"
+        else:
+            target, text = POINTING_P95_MS, ""
+        times.append(time_row("pointer move → updated panel shown", result.pointing, target, text))
+        times.append(time_row("reference: pointer move → GET /healthz shown", result.reference, None, "the floor"))
+    per_edit = [total_bytes(edit) for edit in result.edits]
+    cold_bytes = total_bytes(cold.requests)
+    images = [request for request in cold.requests if request.url == cold.src]
+    sizes = [
+        Row(
+            "cold page, until the network is idle",
+            kb(cold_bytes),
+            "",
+            f"≤ {cold_kb_target:g} KB" if cold_kb_target is not None else "",
+            None if cold_kb_target is None else cold_bytes <= cold_kb_target * 1e3,
+            f"{len(cold.requests)} requests",
+        ),
+        Row(
+            "  of which the playground's output image",
+            kb(total_bytes(images)),
+            note=images[0].mime if images else "",
+        ),
+        Row(
+            "per edit: a typing trial until the network is idle",
+            kb(percentile([float(n) for n in per_edit], 50)),
+            kb(max(per_edit)),
+            f"max ≤ {EDIT_MAX_KB:g} KB",
+            max(per_edit) <= EDIT_MAX_KB * 1e3,
+            f"{statistics.median_low(len(edit) for edit in result.edits)} requests per edit (p50)",
+        ),
+    ]
+    print_table("time", ("p50", "p95"), times)
+    if result.pointing:
+        trials = len(result.pointing)
+        print(f"The whole panel was on screen, below the pictures, in {result.on_screen} of {trials} pointing trials.")
+        report_frames(result.pointing, result.own_frames)
+    print()
+    print_table("bytes on the wire", ("p50", "max"), sizes)
+    print_breakdown(cold.requests, result.edits, base)
+    return all(row.passed is not False for row in times + sizes)
 
 
 def report_frames(samples: list[float], own_frames: list[bool]) -> None:
@@ -258,23 +497,87 @@ def report_frames(samples: list[float], own_frames: list[bool]) -> None:
     shared = [t for t, own in zip(samples, own_frames, strict=True) if not own]
     for label, group in (("the pointer's own frame came first", waited), ("one frame for both", shared)):
         if group:
-            print(f"  {label + ':':<42} {len(group):3} trials, p50 {percentile(group, 50):5.1f} ms, "
-                  f"p95 {percentile(group, 95):5.1f} ms")
+            print(
+                f"  {label + ':':<42} {len(group):3} trials, p50 {percentile(group, 50):5.1f} ms, "
+                f"p95 {percentile(group, 95):5.1f} ms"
+            )
+
+
+def run(
+    base: str,
+    profile: Profile,
+    trials: int,
+    warmup: int,
+    photo: tuple[Path, str] | None = None,
+    upload_trials: int = UPLOAD_TRIALS,
+) -> bool:
+    big_page = big_title = ""
+    if photo is not None:
+        path, description = photo
+        answer = upload(base, path)
+        big_page = f"/?image={quote(str(answer['id']))}&{QUERY}"
+        big_title = (
+            f"{description}, {path.stat().st_size / 1e6:.1f} MB, uploaded as {answer['id']} "
+            f"({answer['width']}×{answer['height']})"
+        )
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=find_chromium(), args=list(CHROMIUM_ARGS))
+        version = browser.version
+        page, traffic, cold = load_cold(browser, profile, base + PAGE, TIMEOUT_MS)
+        page.evaluate(INSTRUMENT)
+        typing, edits = measure_typing(page, trials, warmup, traffic)
+        pointing, on_screen, own_frames = measure_pointing(page, trials, warmup)
+        reference = measure_reference(page, trials, warmup)
+        page.context.close()
+        results = [PageResult(cold, typing, edits, pointing, on_screen, own_frames, reference)]
+        if big_page:
+            page, traffic, cold = load_cold(browser, profile, base + big_page, BIG_TIMEOUT_MS)
+            page.evaluate(INSTRUMENT)
+            typing, edits = measure_typing(page, upload_trials, warmup, traffic, BIG_TIMEOUT_MS)
+            page.context.close()
+            results.append(PageResult(cold, typing, edits))
+        browser.close()
+    print(f"Image Kernels latency and bytes, network: {profile.describe()}")
+    print(f"headless Chromium {version}, {base}{PAGE}, {trials} trials each after {warmup} warm-up")
+    ok = report_page(results[0], profile, base, None, COLD_PAGE_KB)
+    if big_page:
+        print(f"\nBig photo, network: {profile.name}: {big_title}")
+        print(f"{base}{big_page}, {upload_trials} typing trials after {warmup} warm-up")
+        ok = report_page(results[1], profile, base, BIG_PHOTO_SHOWN_MS.get(profile.name), None) and ok
+    print(
+        "\nBytes: Chromium's encodedDataLength of each request (headers and body as sent, compressed if it was); "
+        "1 KB = 1000 bytes."
+    )
+    return ok
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--network", choices=tuple(PROFILES), default="loopback")
     parser.add_argument("--trials", type=int, default=50)
     parser.add_argument("--warmup", type=int, default=3)
+    photo = parser.add_mutually_exclusive_group()
+    photo.add_argument("--big-photo", action="store_true", help="also measure a built-in 4000×3000 JPEG")
+    photo.add_argument("--upload", type=Path, metavar="PATH", help="also measure this picture, uploaded")
+    parser.add_argument(
+        "--upload-trials", type=int, help=f"typing trials on the uploaded picture (default: at most {UPLOAD_TRIALS})"
+    )
     parser.add_argument("--server", choices=("gunicorn", "werkzeug"), default="gunicorn")
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--url", help="measure a server that is already running instead of starting one")
     args = parser.parse_args(argv)
-    if args.url:
-        ok = run(args.url.rstrip("/"), args.trials, args.warmup)
-    else:
-        with serve(args.server, args.threads) as base:
-            ok = run(base, args.trials, args.warmup)
+    profile = PROFILES[args.network]
+    upload_trials = args.upload_trials or min(args.trials, UPLOAD_TRIALS)
+    with contextlib.ExitStack() as stack:
+        photo_case = None
+        if args.big_photo:
+            path = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="latency-photo-"))) / "big-photo.jpg"
+            make_big_photo(path)
+            photo_case = (path, BIG_PHOTO)
+        elif args.upload:
+            photo_case = (args.upload, str(args.upload))
+        base = args.url.rstrip("/") if args.url else stack.enter_context(serve(args.server, args.threads))
+        ok = run(base, profile, args.trials, args.warmup, photo_case, upload_trials)
     return 0 if ok else 1
 
 

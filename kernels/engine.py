@@ -30,6 +30,7 @@ from kernels.options import EDGE_MODES, OPS, Options
 from kernels.padding import PaddedSource
 from kernels.precision import UNIT_ROUNDOFF, pass_error, rounding_units
 from kernels.separable import rank_one_factors
+from kernels.workers import blas_on_one_thread
 
 
 def _settle_allocator() -> None:
@@ -290,7 +291,8 @@ def filter_image(image: np.ndarray, kernel: np.ndarray, options: Options = DEFAU
     if method not in METHOD_CHOICES:
         raise InputError("method", f"must be one of {', '.join(METHOD_CHOICES)}", method)
     passes = _checked_plan(image.shape, kernel, options)
-    with np.errstate(over="ignore", invalid="ignore"):  # float32 overflow is caught and redone in float64
+    # float32 overflow is caught and redone in float64
+    with blas_on_one_thread(), np.errstate(over="ignore", invalid="ignore"):
         return _filter_checked(image, kernel, options, method, passes)
 
 

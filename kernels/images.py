@@ -256,3 +256,33 @@ def encode_png(pixels: np.ndarray, *, compact: bool = False) -> bytes:
     return b"".join(
         (_PNG_SIGNATURE, _png_chunk(b"IHDR", header), _png_chunk(b"IDAT", compressed), _png_chunk(b"IEND", b""))
     )
+
+
+RESAMPLING = Image.Resampling.LANCZOS
+"""How a picture is scaled down to its working size: Lanczos (a windowed sinc over 3 pixels a side) keeps
+edges sharp without aliasing, and edges are what the kernels are for. ``reducing_gap`` first shrinks by a
+whole factor with a box filter, which makes a 12 MP photo's reduction about 5× faster with no visible change."""
+
+_REDUCING_GAP = 3.0
+
+
+def working_shape(height: int, width: int, size: int | None) -> tuple[int, int]:
+    """(height, width) of a picture scaled down, aspect kept, to at most ``size × size`` pixels in area.
+
+    A picture already within it (or ``size=None``, the picture as it is) keeps its shape; never scaled up.
+    """
+    if size is None or height * width <= size * size:
+        return height, width
+    scale = (size * size / (height * width)) ** 0.5
+    return max(1, int(height * scale)), max(1, int(width * scale))
+
+
+def fit_working_size(rgb: np.ndarray, size: int | None) -> np.ndarray:
+    """uint8 RGB (H, W, 3) scaled down with :data:`RESAMPLING` to :func:`working_shape`; the same array when
+    it already fits."""
+    height, width = rgb.shape[:2]
+    new_height, new_width = working_shape(height, width, size)
+    if (new_height, new_width) == (height, width):
+        return rgb
+    image = Image.fromarray(np.ascontiguousarray(rgb), "RGB")
+    return np.asarray(image.resize((new_width, new_height), RESAMPLING, reducing_gap=_REDUCING_GAP))

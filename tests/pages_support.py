@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import re
 from html.parser import HTMLParser
+
+import numpy as np
+from PIL import Image
+
+from kernels.preview import psnr_db
 
 
 class Element:
@@ -51,3 +57,21 @@ def tags(html: str | bytes) -> Tags:
 def partial_targets(html: str) -> list[str]:
     """The regions a fragment response replaces, in order."""
     return re.findall(r'<hx-partial hx-target="#([\w-]+)"', html)
+
+
+def decoded(data: bytes) -> np.ndarray:
+    """The pixels of an encoded picture (PNG or JPEG), as uint8."""
+    return np.asarray(Image.open(io.BytesIO(data)))
+
+
+def assert_same_picture(client, preview_src: str, exact_src: str) -> None:
+    """The page's picture at ``preview_src`` shows the exact picture at ``exact_src``: pixel for pixel when
+    it is a PNG (small or magnified pictures), within the promised fidelity when it is a JPEG preview."""
+    preview, exact = client.get(preview_src), client.get(exact_src)
+    assert preview.status_code == 200 and exact.status_code == 200
+    shown, truth = decoded(preview.data), decoded(exact.data)
+    if preview.mimetype == "image/png":
+        np.testing.assert_array_equal(shown, truth)
+    else:
+        assert preview.mimetype == "image/jpeg"
+        assert psnr_db(truth, shown) >= 35.0

@@ -116,8 +116,8 @@ def test_convolve_refuses_huge_outputs_with_413(client):
     buffer = io.BytesIO()
     Image.new("RGB", (1100, 1000), (9, 9, 9)).save(buffer, "PNG")
     image_id = client.post("/api/images", data={"file": (io.BytesIO(buffer.getvalue()), "big.png")}).get_json()["id"]
-    assert client.get(f"/api/convolve?image={image_id}&stride=2").status_code == 200
-    response = client.get(f"/api/convolve?image={image_id}")
+    assert client.get(f"/api/convolve?image={image_id}&size=full&stride=2").status_code == 200
+    response = client.get(f"/api/convolve?image={image_id}&size=full")
     assert response.status_code == 413
     assert response.get_json()["field"] == "image"
     assert "1,048,576" in response.get_json()["error"]

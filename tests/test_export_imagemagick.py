@@ -55,7 +55,8 @@ REPEATS = [
 @pytest.fixture(scope="module")
 def convert() -> str:
     """The path of ImageMagick 6's convert; skips (fails under CI=true) when it is missing."""
-    path = shutil.which("convert")
+    # Debian's own first: another `convert` earlier on the PATH may be a different program.
+    path = "/usr/bin/convert" if Path("/usr/bin/convert").is_file() else shutil.which("convert")
     version = ""
     if path is not None:
         completed = subprocess.run([path, "-version"], capture_output=True, text=True, timeout=30)

@@ -25,7 +25,7 @@ def permalink(response) -> dict[str, list[str]]:
 def test_each_compared_kernel_has_its_picture_and_the_engine_numbers(client):
     page = tags(client.get(f"/?{PHOTO}&{SLOTS}&cx=0&cy=31").data)
     for slot, kernel in enumerate(["blur", "outline", "sobel-left"]):
-        assert page.by_id(f"compare-image-{slot}")["src"] == f"/api/output.png?image=face&kernel={kernel}"
+        assert page.by_id(f"compare-image-{slot}")["src"] == f"/api/preview/output?image=face&kernel={kernel}"
         card = page.by_id(f"compare-explain-{slot}")
         expected = api(client, f"/api/explain?{PHOTO}&{SLOTS}&slot={slot}&x=0&y=31")
         first = expected["channels"][0]
@@ -94,7 +94,8 @@ def test_combining_shows_both_sums_and_the_engine_combination(client):
     assert float(panel["data-gx-sum"]) == gx["sum"] and float(panel["data-gy-sum"]) == gy["sum"]
     assert json.loads(panel["data-magnitude"]) == expected["combined"]["magnitude"]
     assert json.loads(panel["data-stored"]) == expected["combined"]["stored"]
-    assert page.by_id("play-output-image")["src"] == "/api/output.png?image=face&kernel=sobel-left&combine=magnitude"
+    src = "/api/preview/output?image=face&kernel=sobel-left&combine=magnitude"
+    assert page.by_id("play-output-image")["src"] == src
     assert "combine" not in page.by_id("output-image")["src"]  # section 2 stays one kernel
     assert "checked" in next(e for e in page.named("combine") if e["value"] == "magnitude").attrs
 

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.pages_support import partial_targets, tags
+from tests.pages_support import assert_same_picture, partial_targets, tags
 from web.page_context import REGIONS_BY_VIEW
 
 FACE = "image=face"
@@ -34,8 +34,9 @@ def test_index_has_the_three_sections_and_the_machine_readable_parts(client):
     page = tags(response.data)
     for element_id in ("matrix", "inspect", "playground", "input-image", "output-image", "explain", "controls"):
         page.by_id(element_id)
-    assert page.by_id("input-image")["src"].startswith("/api/input.png?image=face")
-    assert page.by_id("output-image")["src"].startswith("/api/output.png?image=face")
+    assert page.by_id("input-image")["src"].startswith("/api/preview/input?image=face")
+    assert page.by_id("output-image")["src"].startswith("/api/preview/output?image=face")
+    assert page.by_id("output-image")["data-api-src"].startswith("/api/output.png?image=face")
     assert {e["name"] for e in page.elements if e.get("name", "").startswith("k-")} == {
         f"k-{r}-{c}" for r in range(3) for c in range(3)}
     assert page.by_id("controls")["hx-sync"] == "this:replace"
@@ -53,9 +54,11 @@ def test_panel_numbers_equal_the_api(client, query, x, y):
 
 def test_output_image_is_the_api_output_for_the_state(client):
     page = tags(client.get("/?kernel=emboss&edge=mirror&display=abs").data)
+    query = "image=face&kernel=emboss&edge=mirror&display=abs"
     src = page.by_id("output-image")["src"]
-    expected = client.get("/api/output.png?image=face&kernel=emboss&edge=mirror&display=abs").data
-    assert client.get(src).data == expected
+    assert src == f"/api/preview/output?{query}"
+    assert page.by_id("output-image")["data-api-src"] == f"/api/output.png?{query}"
+    assert_same_picture(client, src, f"/api/output.png?{query}")
 
 
 def test_playground_panel_explains_the_photo(client):
@@ -218,16 +221,17 @@ FORM = ("preset=&loaded=&rows=3&cols=3&k-0-0=0&k-0-1=-1&k-0-2=0&k-1-0=-1&k-1-1=5
     ("output-image", "/api/output.png?image=face&kernel=sharpen&edge=wrap"),
 ])
 def test_a_picture_loads_straight_from_the_form_fields(client, element, api):
-    picture = client.get(f"/picture?img={element}&{FORM}")
-    assert picture.status_code == 200 and picture.mimetype == "image/png"
-    assert picture.data == client.get(api).data
-    assert picture.headers["ETag"] == client.get(api).headers["ETag"]
+    src = f"/picture?img={element}&{FORM}"
+    preview = api.replace("/api/output.png", "/api/preview/output")
+    assert client.get(src).data == client.get(preview).data
+    assert client.get(src).headers["ETag"] == client.get(preview).headers["ETag"]
+    assert_same_picture(client, src, api)
 
 
 def test_a_picture_of_a_state_with_a_mistake_is_the_last_good_one(client):
     picture = client.get("/picture?img=play-output-image&" + FORM.replace("k-1-1=5", "k-1-1=five"))
     assert picture.status_code == 200
-    assert picture.data == client.get("/api/output.png?image=camera&kernel=blur").data
+    assert picture.data == client.get("/api/preview/output?image=camera&kernel=blur").data
 
 
 def test_a_picture_needs_the_id_of_an_output_picture_of_the_view(client):
@@ -239,14 +243,14 @@ def test_a_picture_needs_the_id_of_an_output_picture_of_the_view(client):
 def test_answers_keep_a_picture_address_that_shows_the_same_picture(client):
     shown = f"/picture?img=play-output-image&{FORM}&compare-menu-0="
     other = shown.replace("edge=wrap", "edge=mirror")
-    for header, src in ((shown, shown), (other, "/api/output.png?image=camera&kernel=sharpen&edge=wrap"),
-                        ("https://example.com" + shown, "/api/output.png?image=camera&kernel=sharpen&edge=wrap")):
+    for header, src in ((shown, shown), (other, "/api/preview/output?image=camera&kernel=sharpen&edge=wrap"),
+                        ("https://example.com" + shown, "/api/preview/output?image=camera&kernel=sharpen&edge=wrap")):
         answer = client.get(f"/fragment?{FORM}", headers={"X-Pictures": json.dumps({"play-output-image": header})})
         assert tags(answer.data).by_id("play-output-image")["src"] == src
     for garbage in ("{", "[1]", '{"play-output-image": 3}'):
         answer = client.get(f"/fragment?{FORM}", headers={"X-Pictures": garbage})
         assert answer.status_code == 200
-        assert tags(answer.data).by_id("play-output-image")["src"].startswith("/api/output.png?")
+        assert tags(answer.data).by_id("play-output-image")["src"].startswith("/api/preview/output?")
     page = tags(client.get("/?image=camera").data)
     assert page.by_id("play-output-image")["data-picture"] == "/picture"
     assert page.by_id("play-input-image").get("data-picture") is None

@@ -6,7 +6,12 @@ set -euo pipefail
 
 missing=()
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing+=(chromium)
-command -v convert >/dev/null 2>&1 || command -v magick >/dev/null 2>&1 || missing+=(imagemagick)
+# A `convert` on the PATH may be a stand-in: ask the package manager where there is one.
+if command -v dpkg-query >/dev/null 2>&1; then
+  dpkg-query -W -f='${Status}' imagemagick 2>/dev/null | grep -q "install ok installed" || missing+=(imagemagick)
+else
+  command -v convert >/dev/null 2>&1 || command -v magick >/dev/null 2>&1 || missing+=(imagemagick)
+fi
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 [ ${#missing[@]} -eq 0 ] && exit 0
 

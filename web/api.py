@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict
 
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
@@ -11,6 +12,7 @@ from kernels.engine import output_shape
 from kernels.errors import InputError
 from kernels.kernel_tools import MAX_SEED
 from kernels.presets import preset_to_json
+from kernels.preview import Preview
 from web.compute import Services, etag_for
 from web.export_view import export_state as export_code
 from web.kernel_edit import apply_tool, tool_result
@@ -19,7 +21,9 @@ from web.state import MAX_COMPARE, State, parse_int, parse_state
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
-IMAGE_CACHE_CONTROL = "public, max-age=3600"
+IMAGE_CACHE_CONTROL = "public, max-age=3600, s-maxage=86400"
+"""Image addresses spell their whole state, so an answer never changes while the code does not: browsers keep
+it for an hour, a shared cache (nginx, a CDN) for a day."""
 
 
 def services() -> Services:
@@ -40,12 +44,18 @@ def slot_state(extra: tuple[str, ...] = ()) -> State:
     return state if slot is None else state.for_slot(slot)
 
 
-def png_response(body_etag: str, make_body) -> Response:
+def png_response(body_etag: str, make_body: Callable[[], bytes]) -> Response:
     """A cacheable PNG; a matching If-None-Match is answered with 304 without computing anything."""
+    return image_response(body_etag, lambda: Preview(make_body(), "image/png"))
+
+
+def image_response(body_etag: str, make: Callable[[], Preview]) -> Response:
+    """A cacheable picture (PNG or JPEG) with a strong ETag; If-None-Match is answered with 304 at no cost."""
     if body_etag in request.if_none_match:
         response = Response(status=304)
     else:
-        response = Response(make_body(), mimetype="image/png")
+        picture = make()
+        response = Response(picture.data, mimetype=picture.media_type)
     response.set_etag(body_etag)
     response.headers["Cache-Control"] = IMAGE_CACHE_CONTROL
     return response
@@ -76,13 +86,27 @@ def upload_image() -> tuple[Response, int, dict[str, str]]:
 @bp.get("/input.png")
 def input_png() -> Response:
     state = request_state()
-    return png_response(etag_for("input", state.image, state.color), lambda: services().input_png(state))
+    return png_response(etag_for("input", state.input_key()), lambda: services().input_png(state))
 
 
 @bp.get("/output.png")
 def output_png() -> Response:
     state = slot_state()
     return png_response(etag_for("output", state.cache_key()), lambda: services().output_png(state))
+
+
+@bp.get("/preview/input")
+def input_preview() -> Response:
+    """The input picture as the pages show it: a JPEG within 35 dB of ``/api/input.png``, or that PNG."""
+    state = request_state()
+    return image_response(etag_for("input-preview", state.input_key()), lambda: services().input_preview(state))
+
+
+@bp.get("/preview/output")
+def output_preview() -> Response:
+    """The output picture as the pages show it: a JPEG within 35 dB of ``/api/output.png``, or that PNG."""
+    state = slot_state()
+    return image_response(etag_for("output-preview", state.cache_key()), lambda: services().output_preview(state))
 
 
 @bp.get("/convolve")

@@ -105,7 +105,7 @@ def _card(services: Services, index: int, slot: State, x: int, y: int) -> Compar
     sx = slot.options.stride[1]
     scale = min(COMPARE_WIDTH / max(in_w, in_h), MAX_SCALE)
     figure = Figure(
-        f"compare-image-{index}", url_for("api.output_png", **slot.to_query()),
+        f"compare-image-{index}", url_for("api.output_preview", **slot.to_query()),
         f"Kernel {index + 1}, {title}: the picture after it, {out_w}×{out_h} pixels",
         out_w, out_h, out_w * scale * sx, "compare", (0, 0), (1, 1), (out_w, out_h),
     )

@@ -22,8 +22,9 @@ from kernels.display import check_display, render
 from kernels.engine import FilterResult, filter_image
 from kernels.explain import explain
 from kernels.gradient import GradientResult, combine, describe_pixel, render_combined
-from kernels.images import encode_png, to_engine_input
+from kernels.images import encode_png, fit_working_size, to_engine_input
 from kernels.presets import Preset, load_presets
+from kernels.preview import Preview, encode_preview
 from kernels.store import ImageStore
 from web.state import State
 
@@ -37,6 +38,8 @@ def size_in_bytes(value: Any) -> int:
         return value.nbytes
     if isinstance(value, bytes):
         return len(value)
+    if isinstance(value, Preview):
+        return len(value.data)
     if isinstance(value, FilterResult):
         return value.raw.nbytes + value.last_input.nbytes
     if isinstance(value, GradientResult):
@@ -113,10 +116,16 @@ class Services:
             return self.store.get(name)
         return samples.load_sample(name)
 
-    def engine_input(self, state: State) -> np.ndarray:
-        """The float image the engine reads: luma (H, W) for grey, (H, W, 3) for RGB."""
+    def working_rgb(self, state: State) -> np.ndarray:
+        """The picture at the state's working size, uint8 RGB (H, W, 3) (see :func:`fit_working_size`)."""
         return self.inputs.get_or_make(
-            (state.image, state.color), lambda: to_engine_input(self.rgb_image(state.image), state.color)
+            ("rgb", state.image, state.size), lambda: fit_working_size(self.rgb_image(state.image), state.size)
+        )
+
+    def engine_input(self, state: State) -> np.ndarray:
+        """The float image the engine reads: luma (H, W) for grey, (H, W, 3) for RGB, at the working size."""
+        return self.inputs.get_or_make(
+            state.input_key(), lambda: to_engine_input(self.working_rgb(state), state.color)
         )
 
     def result(self, state: State) -> FilterResult:
@@ -142,22 +151,33 @@ class Services:
         method = gradient.gx.method if len(methods) == 1 else f"{gradient.gx.method}+{gradient.gy.method}"
         return gradient.raw(state.combine), method
 
-    def output_png(self, state: State) -> bytes:
-        def make() -> bytes:
-            if state.combine is not None:
-                image = self.engine_input(state)
-                check_display(state.display, 1 if image.ndim == 2 else image.shape[2])
-                return encode_png(render_combined(self.gradient(state), state.combine, state.display))
-            return encode_png(render(self.result(state).raw, state.display))
+    def output_pixels(self, state: State) -> np.ndarray:
+        """The output picture as shown: uint8 (H, W) grey or (H, W, 3) colour, after the display mapping."""
+        if state.combine is not None:
+            image = self.engine_input(state)
+            check_display(state.display, 1 if image.ndim == 2 else image.shape[2])
+            return render_combined(self.gradient(state), state.combine, state.display)
+        return render(self.result(state).raw, state.display)
 
-        return self.pngs.get_or_make(("out", *state.cache_key()), make)
+    def input_pixels(self, state: State) -> np.ndarray:
+        """The input picture exactly as the engine reads it, rounded to uint8."""
+        return np.clip(np.rint(self.engine_input(state)), 0, 255).astype(np.uint8)
+
+    def output_png(self, state: State) -> bytes:
+        """The exact output picture as a PNG (downloads, ``/api/output.png``)."""
+        return self.pngs.get_or_make(("out", *state.cache_key()), lambda: encode_png(self.output_pixels(state)))
 
     def input_png(self, state: State) -> bytes:
-        def make() -> bytes:
-            pixels = np.clip(np.rint(self.engine_input(state)), 0, 255).astype(np.uint8)
-            return encode_png(pixels)
+        return self.pngs.get_or_make(("in", *state.input_key()), lambda: encode_png(self.input_pixels(state)))
 
-        return self.pngs.get_or_make(("in", state.image, state.color), make)
+    def output_preview(self, state: State) -> Preview:
+        """The output picture as the page shows it (see :mod:`kernels.preview`)."""
+        return self.pngs.get_or_make(("out-preview", *state.cache_key()),
+                                     lambda: encode_preview(self.output_pixels(state)))
+
+    def input_preview(self, state: State) -> Preview:
+        return self.pngs.get_or_make(("in-preview", *state.input_key()),
+                                     lambda: encode_preview(self.input_pixels(state)))
 
     def explain(self, state: State, x: int, y: int) -> dict:
         names = ["gray"] if state.color == "gray" else ["R", "G", "B"]

@@ -27,13 +27,15 @@ from web.page_view import (
     Heatmap,
     Matrix,
     Region,
+    WorkingSizeView,
     build_matrix,
     build_region,
     check_engine,
     face_state,
     image_choices,
+    working_size_view,
 )
-from web.state import State
+from web.state import State, size_text
 
 GROUP_TITLES = {"blur": "Blur", "sharpen": "Sharpen", "edges": "Edges", "gradient": "Gradients", "other": "Other"}
 VIEW_TITLES = {"matrix": "An image is a matrix", "inspect": "A kernel at work", "playground": "Playground"}
@@ -87,6 +89,7 @@ class PageContext:
     play: Region | None
     matrix: Matrix | None
     images: list[tuple[str, str, str]]
+    working: WorkingSizeView | None
     page_url: str
     absolute_url: str
     embeds: list[dict[str, str]] = field(default_factory=list)
@@ -245,6 +248,7 @@ def build_context(services: Services, plan: Plan) -> PageContext:
         play=play,
         matrix=matrix,
         images=image_choices(services, request.values.get("image", state.image)) if whole else [],
+        working=working_size_view(services, state) if whole else None,
         page_url=plan.page_url,
         absolute_url=url_for("pages.index", _external=True) + "?" + plan.page_query,
         good_query=urlencode(state.to_query()),
@@ -321,7 +325,7 @@ def option_texts(request: PageRequest, state: State) -> dict[str, str]:
         "offset": format_number(o.offset), "stride": _pair(o.stride), "dilation": _pair(o.dilation),
         "repeat": str(o.repeat), "origin": "" if o.origin is None else f"{o.origin[0]},{o.origin[1]}",
         "color": state.color, "display": state.display, "image": state.image,
-        "normalize": "1" if o.normalize else "",
+        "normalize": "1" if o.normalize else "", "size": size_text(state.size),
     }
     submitted = request.values
     if request.from_form or request.errors:

@@ -16,13 +16,15 @@ from flask import url_for
 from kernels.display import render
 from kernels.engine import validate
 from kernels.errors import InputError
+from kernels.images import working_shape
+from kernels.preview import MIN_PSNR_DB, is_lossy_size
 from kernels.samples import list_samples
 from kernels.store import is_image_id
 from web.compute import Services
 from web.histogram_view import HistogramView, histogram_view
 from web.page_state import PageRequest, Selection
 from web.panel import MAX_TABLE_TAPS, Panel, build_panel, flip_view, shade
-from web.state import State
+from web.state import DEFAULT_SIZE, State, size_text
 
 FACE = "face"
 INSPECT_SCALE = 9
@@ -57,6 +59,7 @@ class Figure:
 
     element_id: str
     src: str
+    """Where the ``<img>`` loads the picture: its preview (``/api/preview/…``, see :mod:`kernels.preview`)."""
     alt: str
     width: int
     height: int
@@ -72,6 +75,17 @@ class Figure:
     """Another address of the same picture that the page's ``<img>`` already shows (see ``web.pictures``)."""
     marks_region: str | None = None
     """The region that draws ``marks`` over the picture (see ``web.regions.NESTED``); None: drawn in place."""
+    api_src: str | None = None
+    """The exact picture (``/api/output.png?<state>``) for an output figure; None for the others."""
+
+    @property
+    def lossy_preview(self) -> bool:
+        """Whether the page shows this picture as a JPEG preview rather than exactly."""
+        return is_lossy_size(self.width, self.height)
+
+    @property
+    def preview_bound(self) -> str:
+        return f"{int(MIN_PSNR_DB)}"
 
 
 @dataclass
@@ -127,17 +141,18 @@ def build_region(services: Services, state: State, selection: Selection, area: s
     start = (info["input_x"] - x * sx, info["input_y"] - y * sy)
 
     scale = INSPECT_SCALE if area == "inspect" else min(PLAY_WIDTH / max(in_w, in_h), 12.0)
-    in_query = {"image": state.image} | ({"color": state.color} if state.color != "gray" else {})
+    in_query = state.input_query()
     prefix = "" if area == "inspect" else "play-"
     name = "the face" if area == "inspect" else "the picture"
     input_figure = Figure(
-        f"{prefix}input-image", url_for("api.input_png", **in_query),
+        f"{prefix}input-image", url_for("api.input_preview", **in_query),
         f"Input: {name}, {in_w}×{in_h} pixels", in_w, in_h, in_w * scale, area, start, (sx, sy), (out_w, out_h),
     )
     output_figure = Figure(
-        f"{prefix}output-image", url_for("api.output_png", **state.to_query()),
+        f"{prefix}output-image", url_for("api.output_preview", **state.to_query()),
         f"Output: {name} after the kernel, {out_w}×{out_h} pixels", out_w, out_h, out_w * scale * sx,
         area, (0, 0), (1, 1), (out_w, out_h), picture_route=url_for("pages.picture"),
+        api_src=url_for("api.output_png", **state.to_query()),
     )
     input_figure.marks = _window_marks(panel, info, state, result.origin, (in_h, in_w), detailed=area == "inspect")
     output_figure.marks = [_box("pixel", x, y, 1, 1, (out_h, out_w), label=f"output pixel x {x}, y {y}")]
@@ -245,3 +260,39 @@ def image_choices(services: Services, current: str) -> list[tuple[str, str, str]
     if is_image_id(current) and current not in {name for name, _, _ in choices}:
         choices.append((current, "Your picture", "Uploads"))
     return choices
+
+
+WORKING_SIZES = (DEFAULT_SIZE, 1024, 2048)
+"""The working sizes the playground offers besides the picture as uploaded (``size=full``)."""
+
+
+@dataclass(frozen=True)
+class WorkingSizeView:
+    """The playground's working-size menu: the picture's own size, the size the engine reads, and the choices.
+
+    ``choices`` holds (value of ``size``, label, selected); a label says the size in pixels and what it costs
+    against the default, since work and bytes grow with the pixel count.
+    """
+
+    original: tuple[int, int]
+    working: tuple[int, int]
+    choices: list[tuple[str, str, bool]]
+
+
+def working_size_view(services: Services, state: State) -> WorkingSizeView | None:
+    """The menu for pictures larger than the default working size (or when a size was asked for); else None."""
+    height, width = services.rgb_image(state.image).shape[:2]
+    if height * width <= DEFAULT_SIZE * DEFAULT_SIZE and state.size == DEFAULT_SIZE:
+        return None
+    base_h, base_w = working_shape(height, width, DEFAULT_SIZE)
+    choices = []
+    for size in (*WORKING_SIZES, None):
+        h, w = working_shape(height, width, size)
+        if size is not None and (h, w) == (height, width):
+            continue  # the same as the picture as uploaded
+        cost = (h * w) / (base_h * base_w)
+        name = "As uploaded" if size is None else ("Default" if size == DEFAULT_SIZE else f"Up to {size}²")
+        label = f"{name}: {w}×{h}" + ("" if cost < 1.5 else f", about {cost:.0f}× the work and bytes")
+        choices.append((size_text(size), label, size == state.size))
+    working_h, working_w = working_shape(height, width, state.size)
+    return WorkingSizeView((width, height), (working_w, working_h), choices)

@@ -13,7 +13,7 @@ from flask import Blueprint, Response, current_app, redirect, render_template, r
 
 from kernels import limits
 from kernels.errors import InputError
-from web.api import png_response
+from web.api import image_response
 from web.compute import Services, etag_for
 from web.errors import STATUS_BY_KIND
 from web.page_context import PageContext, build_context, plan_page
@@ -90,7 +90,7 @@ def picture() -> Response:
     The page loads an edit's pictures from here before it asks for the regions (see ``web.pictures``).
     """
     state = picture_state(services(), _args())
-    return png_response(etag_for("output", state.cache_key()), lambda: services().output_png(state))
+    return image_response(etag_for("output-preview", state.cache_key()), lambda: services().output_preview(state))
 
 
 @bp.post("/upload")

@@ -24,10 +24,15 @@ DEFAULT_IMAGE = "astronaut"
 DEFAULT_KERNEL = "sharpen"
 DEFAULT_COLOR = "gray"
 DEFAULT_DISPLAY = "clamp"
+DEFAULT_SIZE = 512
+"""The default working size: the engine reads a copy of the picture with at most 512 × 512 pixels."""
+FULL_SIZE = "full"
+"""The ``size`` value that asks for the picture as it was uploaded."""
+MIN_SIZE = 32
 
 STATE_PARAMS: tuple[str, ...] = (
     "image", "kernel", "origin", "op", "edge", "cval", "normalize", "divisor", "offset",
-    "stride", "dilation", "repeat", "color", "display", "combine", "kernel2", "compare",
+    "stride", "dilation", "repeat", "color", "display", "combine", "kernel2", "compare", "size",
 )
 MAX_COMPARE = 4
 """Most kernels the ``compare`` parameter may list."""
@@ -51,7 +56,9 @@ class State:
     ``kernel2_default`` says it was not given but taken as the transpose partner
     of ``kernel``. ``compare`` lists up to :data:`MAX_COMPARE` further kernels
     shown beside the main output with the same image and options (see
-    :meth:`for_slot`).
+    :meth:`for_slot`). ``size`` is the working size: the engine reads the picture
+    scaled down (never up) to at most ``size × size`` pixels in area, its aspect
+    kept; None reads it as it is.
     """
 
     image: str = DEFAULT_IMAGE
@@ -65,6 +72,7 @@ class State:
     kernel2: KernelChoice | None = None
     kernel2_default: bool = False
     compare: tuple[KernelChoice, ...] = ()
+    size: int | None = DEFAULT_SIZE
 
     @property
     def choice(self) -> KernelChoice:
@@ -106,6 +114,21 @@ class State:
             query["kernel2"] = self.kernel2.text
         if self.compare:
             query["compare"] = COMPARE_SEPARATOR.join(choice.text for choice in self.compare)
+        if self.size != DEFAULT_SIZE:
+            query["size"] = size_text(self.size)
+        return query
+
+    def input_key(self) -> tuple:
+        """What decides the engine's input picture: the image, its working size and the colour mode."""
+        return (self.image, self.size, self.color)
+
+    def input_query(self) -> dict[str, str]:
+        """The parameters of :meth:`to_query` that decide the input picture alone."""
+        query = {"image": self.image}
+        if self.color != DEFAULT_COLOR:
+            query["color"] = self.color
+        if self.size != DEFAULT_SIZE:
+            query["size"] = size_text(self.size)
         return query
 
     def cache_key(self) -> tuple:
@@ -118,7 +141,7 @@ class State:
     def filter_key(self) -> tuple:
         """The key of the main kernel's own result (what ``combine`` and ``compare`` leave out)."""
         k = np.ascontiguousarray(self.kernel, dtype=np.float64) + 0.0  # -0.0 and 0.0 filter alike
-        return (self.image, k.shape, k.tobytes(), self.options, self.color, self.display)
+        return (self.image, self.size, k.shape, k.tobytes(), self.options, self.color, self.display)
 
     def second_state(self) -> State:
         """The plain state of ``kernel2`` (Gy) with every other setting of this one, origin included."""
@@ -149,7 +172,7 @@ class State:
         choice = self.compare[slot]
         return State(
             image=self.image, kernel=choice.weights, preset=choice.preset, generator=choice.generator,
-            options=replace(self.options, origin=None), color=self.color, display=self.display,
+            options=replace(self.options, origin=None), color=self.color, display=self.display, size=self.size,
         )
 
 
@@ -210,7 +233,26 @@ def parse_state(args: Mapping[str, str], presets: Mapping[str, Preset], extra: I
         kernel2=kernel2,
         kernel2_default=kernel2_default,
         compare=_compare(values, presets),
+        size=parse_size(values.get("size")),
     )
+
+
+def size_text(size: int | None) -> str:
+    """How the ``size`` parameter spells a working size."""
+    return FULL_SIZE if size is None else str(size)
+
+
+def parse_size(text: str | None) -> int | None:
+    """The working size a ``size`` value asks for: a whole number of pixels a side, or ``full`` (None)."""
+    if text is None:
+        return DEFAULT_SIZE
+    if text.lower() in (FULL_SIZE, "original"):
+        return None
+    rule = (f"must be '{FULL_SIZE}' (the picture as uploaded) or a whole number from {MIN_SIZE} to "
+            f"{limits.MAX_IMAGE_SIDE}: the engine reads the picture scaled down to at most size × size pixels")
+    if not re.fullmatch(r"\d{1,5}", text) or not MIN_SIZE <= int(text) <= limits.MAX_IMAGE_SIDE:
+        raise InputError("size", rule, text)
+    return int(text)
 
 
 def default_kernel(presets: Mapping[str, Preset]) -> str:

@@ -9,6 +9,8 @@ import numpy as np
 from PIL import Image
 from playwright.sync_api import Locator, Page, expect
 
+from kernels.preview import is_lossy_size, psnr_db
+
 TIMEOUT_MS = 8000
 
 
@@ -49,6 +51,16 @@ def assert_panel_is_api(panel: Locator, api: dict) -> None:
 
 def png_pixels(body: bytes) -> np.ndarray:
     return np.asarray(Image.open(io.BytesIO(body)).convert("RGBA"))
+
+
+def assert_shows(image: Locator, exact_png: bytes) -> None:
+    """The page's picture shows this exact PNG: pixel for pixel where the page must be lossless (narrower
+    than :data:`LOSSY_MIN_WIDTH`), within the preview's promised 35 dB where it may be a JPEG preview."""
+    painted, exact = painted_pixels(image), png_pixels(exact_png)
+    if is_lossy_size(exact.shape[1], exact.shape[0]):
+        assert painted.shape == exact.shape and psnr_db(exact, painted) >= 35.0
+    else:
+        assert np.array_equal(painted, exact)
 
 
 def painted_pixels(image: Locator) -> np.ndarray:

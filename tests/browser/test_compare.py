@@ -50,11 +50,11 @@ def test_compare_pickers_pointing_and_reload(page, live_server):
         expect(page).to_have_url(re.compile(r"[?&]compare=" + re.escape("|".join(chosen)) + "(&|$)"),
                                  timeout=TIMEOUT_MS)
         expect(page.locator(f"#compare-image-{slot}")).to_have_attribute(
-            "src", f"/api/output.png?image=face&kernel={kernel}", timeout=TIMEOUT_MS)
+            "src", f"/api/preview/output?image=face&kernel={kernel}", timeout=TIMEOUT_MS)
     page.fill("#compare\\[1\\]", "gaussian(5,1)")
     expect(page).to_have_url(re.compile(r"compare=blur\|gaussian\(5,1\)\|emboss\|sobel-top"), timeout=TIMEOUT_MS)
     image = page.locator("#compare-image-1")
-    expect(image).to_have_attribute("src", "/api/output.png?image=face&kernel=gaussian(5,1)", timeout=TIMEOUT_MS)
+    expect(image).to_have_attribute("src", "/api/preview/output?image=face&kernel=gaussian(5,1)", timeout=TIMEOUT_MS)
     expected_png = page.request.get(live_server + "/api/output.png?image=face&kernel=gaussian(5,1)").body()
     assert np.array_equal(painted_pixels(image), png_pixels(expected_png))
 

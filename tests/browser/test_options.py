@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from kernels.histogram import raw_histogram
-from tests.browser.support import TIMEOUT_MS, api_json, painted_pixels, png_pixels
+from tests.browser.support import TIMEOUT_MS, api_json, assert_shows
 
 pytestmark = pytest.mark.browser
 
@@ -74,7 +74,7 @@ def test_each_option_changes_the_link_and_the_picture_and_a_reload_restores_it(
     query = state_of(page.url, "face" if image_id == "output-image" else None)
     expected = page.request.get(f"{live_server}/api/output.png?{query}").body()
     assert page.request.get(live_server + image.get_attribute("data-api-src")).body() == expected
-    assert np.array_equal(painted_pixels(image), png_pixels(expected))
+    assert_shows(image, expected)
 
     page.reload()
     restored(page)
