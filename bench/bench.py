@@ -25,26 +25,13 @@ astronaut resized with Pillow (LANCZOS) plus Gaussian noise of σ = 2 (:func:`bi
 a photo, not noise. They are slow (SciPy takes about half a minute a call on the RGB 31×31), so they take 3 rounds
 (``--big-rounds``). Their one target: the RGB 19×19 box in at most 0.5 s (median); the other big rows are
 for scale and have no target.
-
-Picture table (:func:`picture_table`, in the default run; ``--png`` adds it to ``--quick``): what the page
-would send for an output. The pictures: the 512² RGB astronaut after the ``sharpen`` and the ``blur``
-presets (clamp display), its grey version likewise, and the same four for a 512×384 picture downsized
-(Pillow LANCZOS) from the 4000×3000 photo, which is what a phone photo becomes at the default working size.
-Each is encoded as the page preview (:func:`kernels.preview.encode_preview`: its media type and PSNR),
-Pillow PNG at ``compress_level=1``, our stored PNG (:func:`kernels.images.encode_png`), its ``compact=True``
-form and lossless WebP (method 0): median encode ms, size in KB (1000 bytes) and PSNR measured by decoding
-(∞ when exact). Target: the preview of the 512² RGB sharpen output is at most 225 KB.
 """
 
 from __future__ import annotations
 
 import argparse
-import functools
-import io
 import os
 import platform
-import statistics
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -55,13 +42,11 @@ import scipy
 import scipy.ndimage as ndi
 from PIL import Image, ImageFilter
 
+from bench.pictures import big_photo, picture_table
 from bench.references import every_option, opencv_result, scipy_result
-from kernels.display import render
+from bench.timing import median_times, picture_label, print_grid, rounds_text
 from kernels.engine import filter_image
-from kernels.images import encode_png, to_engine_input
 from kernels.options import Options
-from kernels.presets import load_presets
-from kernels.preview import encode_preview, psnr_db
 from kernels.samples import load_sample
 
 KERNEL_SIZES = (3, 5, 7, 15, 31)
@@ -82,31 +67,6 @@ class Row:
     passed: bool | None = None
 
 
-def median_times(contenders: dict[str, Callable[[], object]], rounds: int) -> dict[str, float]:
-    """Median seconds per call for each contender.
-
-    After one warm-up call each, every round runs each contender in turn for a short loop (as many
-    calls as fit in about 20 ms, at least one) and records the mean time per call; contenders
-    alternate within every round, so a change in machine load affects all of them alike. Slow
-    references (over half a second a call) are measured in three rounds only.
-    """
-    loops = {}
-    for name, run in contenders.items():
-        start = time.perf_counter()
-        run()
-        loops[name] = max(1, min(50, int(0.02 / max(time.perf_counter() - start, 1e-6))))
-    samples: dict[str, list[float]] = {name: [] for name in contenders}
-    for index in range(rounds):
-        for name, run in contenders.items():
-            if loops[name] == 1 and samples[name] and samples[name][0] > 0.5 and index >= 3:
-                continue
-            start = time.perf_counter()
-            for _ in range(loops[name]):
-                run()
-            samples[name].append((time.perf_counter() - start) / loops[name])
-    return {name: statistics.median(times) for name, times in samples.items()}
-
-
 def gaussian(size: int) -> np.ndarray:
     """OpenCV's default Gaussian of this size (sigma from the size), as a column."""
     return cv2.getGaussianKernel(size, 0.3 * ((size - 1) * 0.5 - 1) + 0.8)
@@ -116,13 +76,6 @@ def random_image(size: int, channels: int, rng: np.random.Generator) -> np.ndarr
     """A size² float32 image of uniform noise in 0…255, (size, size) grey or (size, size, channels)."""
     shape = (size, size) if channels == 1 else (size, size, channels)
     return (rng.random(shape, dtype=np.float32) * 255).astype(np.float32)
-
-
-def _picture_label(image: np.ndarray) -> str:
-    """The image's size (width × height) and colour for a table: "512² grey", "4000×3000 RGB "."""
-    height, width = image.shape[:2]
-    size = f"{height}²" if height == width else f"{width}×{height}"
-    return f"{size} {'grey' if image.ndim == 2 else 'RGB '}"
 
 
 def engine_row(image: np.ndarray, k: int, kind: str, rounds: int, rng: np.random.Generator) -> Row:
@@ -160,7 +113,7 @@ def engine_row(image: np.ndarray, k: int, kind: str, rounds: int, rng: np.random
         contenders["pillow"] = lambda: pil_image.filter(pil_filter)
     ms = {name: seconds * 1e3 for name, seconds in median_times(contenders, rounds).items()}
     return Row(
-        case=f"{_picture_label(image)} {k:>2}×{k:<2} {kind}",
+        case=f"{picture_label(image)} {k:>2}×{k:<2} {kind}",
         engine_ms=ms["engine"],
         method=method,
         scipy_ms=ms["scipy"],
@@ -183,9 +136,6 @@ def judge(row: Row, k: int, kind: str) -> None:
     row.passed = all(ok for _, ok in checks)
 
 
-BIG_SIZE = (4000, 3000)
-"""Width and height of the big photo: what a 12-megapixel phone camera takes."""
-
 BIG_CASES = ((3, "dense"), (19, "box"), (25, "separable"), (31, "dense"))
 """(kernel side, kind) of the big-photo rows; each runs on the grey and the RGB photo."""
 
@@ -194,27 +144,6 @@ BIG_ROUNDS = 3
 
 BIG_BOX_LIMIT_MS = 500.0
 """Target for the RGB 19×19 box on the big photo: median engine time."""
-
-
-@functools.cache
-def _big_astronaut() -> np.ndarray:
-    """The astronaut resized to :data:`BIG_SIZE` with Pillow's LANCZOS: uint8 (H, W, 3)."""
-    photo = Image.fromarray(np.ascontiguousarray(load_sample("astronaut")), "RGB")
-    return np.asarray(photo.resize(BIG_SIZE, Image.Resampling.LANCZOS))
-
-
-@functools.cache
-def big_photo(color: str) -> np.ndarray:
-    """A photo-like float32 image of :data:`BIG_SIZE`: (H, W) for "gray", (H, W, 3) for "rgb".
-
-    The astronaut resized with LANCZOS (:func:`_big_astronaut`), as the engine gets it
-    (:func:`kernels.images.to_engine_input`), plus Gaussian noise of σ = 2 grey levels, clipped to 0…255.
-    The same pixels every run; cached, as it takes a second or two.
-    """
-    image = to_engine_input(_big_astronaut(), color)
-    noise = np.random.default_rng(12).standard_normal(image.shape, dtype=np.float32)
-    image += 2.0 * noise
-    return np.clip(image, 0, 255, out=image)
 
 
 def big_rows(rounds: int, rng: np.random.Generator) -> list[Row]:
@@ -306,7 +235,6 @@ def request_rows(rounds: int) -> list[Row]:
     answer it. filter2D on the same image and kernel stands beside it for scale.
     """
     from app import create_app
-    from kernels.samples import load_sample
 
     client = create_app({"TESTING": True}).test_client()
     photo = load_sample("astronaut").astype(np.float32)
@@ -355,10 +283,6 @@ def _ms(value: float | None) -> str:
     return "" if value is None else f"{value:.2f}"
 
 
-def _rounds(count: int) -> str:
-    return f"{count} round{'' if count == 1 else 's'}"
-
-
 def _ratio(value: float | None) -> str:
     return "" if value is None else f"{value:.1f}×"
 
@@ -398,100 +322,7 @@ def print_table(rows: list[Row]) -> None:
                 "" if row.passed is None else ("PASS" if row.passed else "FAIL"),
             )
         )
-    _print_grid(header, lines, left={0, 2, 11, 12})
-
-
-def _print_grid(header: tuple[str, ...], lines: list[tuple[str, ...]], left: set[int]) -> None:
-    """Print a table: columns padded to their widest cell, those in ``left`` left-aligned, others right."""
-    widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(header)]
-
-    def fmt(cells: tuple[str, ...]) -> str:
-        pairs = enumerate(zip(cells, widths, strict=True))
-        return " | ".join(c.ljust(w) if i in left else c.rjust(w) for i, (c, w) in pairs)
-
-    print(fmt(header))
-    print("-+-".join("-" * w for w in widths))
-    for line in lines:
-        print(fmt(line))
-
-
-PREVIEW_LIMIT_KB = 225.0
-"""Target: the page preview of the 512² RGB astronaut after ``sharpen``, in KB (1000 bytes)."""
-
-SMALL_PHOTO_SIZE = (512, 384)
-"""The big photo downsized to this (width, height): a phone photo at the default working size."""
-
-
-def _pillow(pixels: np.ndarray, **params: object) -> bytes:
-    """uint8 pixels encoded by Pillow with these ``save`` parameters (the array-to-image copy included)."""
-    buffer = io.BytesIO()
-    Image.fromarray(np.ascontiguousarray(pixels)).save(buffer, **params)
-    return buffer.getvalue()
-
-
-def _encoders(pixels: np.ndarray) -> dict[str, Callable[[], bytes]]:
-    """The contenders of the picture table, by the name the table gives them (the preview's is set later)."""
-    return {
-        "preview": lambda: encode_preview(pixels).data,
-        "Pillow PNG level 1": lambda: _pillow(pixels, format="PNG", compress_level=1),
-        "encode_png (stored)": lambda: encode_png(pixels),
-        "encode_png compact": lambda: encode_png(pixels, compact=True),
-        "WebP lossless m0": lambda: _pillow(pixels, format="WEBP", lossless=True, method=0),
-    }
-
-
-def picture_table(rounds: int) -> None:
-    """Print the encoded size, median encode ms and PSNR of each output picture in each format.
-
-    The pictures: the 512² RGB astronaut after the ``sharpen`` and ``blur`` presets (clamp display), in RGB
-    and grey (:func:`kernels.images.to_engine_input`), and the same for the :data:`SMALL_PHOTO_SIZE` picture
-    downsized with LANCZOS from the RGB :func:`big_photo`. The formats are timed interleaved by
-    :func:`median_times`; the PSNR is measured by decoding the bytes (∞ when they give the pixels back
-    exactly). One target: the preview of the 512² RGB sharpen output is at most :data:`PREVIEW_LIMIT_KB`.
-    """
-    presets = load_presets(None)
-    big = np.rint(big_photo("rgb")).astype(np.uint8)
-    small = np.asarray(Image.fromarray(big, "RGB").resize(SMALL_PHOTO_SIZE, Image.Resampling.LANCZOS))
-    sources = (("astronaut", np.ascontiguousarray(load_sample("astronaut"))), ("from 4000×3000", small))
-    header = ("picture", "format", "bytes", "KB", "encode ms", "PSNR dB", "target", "check")
-    lines = []
-    for source, rgb in sources:
-        for color in ("rgb", "gray"):
-            for preset in ("sharpen", "blur"):
-                raw = filter_image(to_engine_input(rgb, color), presets[preset].weights).raw
-                pixels = render(raw, "clamp")
-                picture = f"{_picture_label(pixels)} {preset}, {source}"
-                encoders = _encoders(pixels)
-                ms = {name: seconds * 1e3 for name, seconds in median_times(encoders, rounds).items()}
-                preview = encode_preview(pixels)
-                for name, encode in encoders.items():
-                    data = encode()
-                    with Image.open(io.BytesIO(data)) as decoded:
-                        back = np.asarray(decoded.convert("L" if pixels.ndim == 2 else "RGB"))
-                    fidelity = psnr_db(pixels, back)
-                    label = f"preview {preview.media_type}" if name == "preview" else name
-                    target, check = "", ""
-                    if name == "preview" and preset == "sharpen" and color == "rgb" and source == "astronaut":
-                        target = f"≤ {PREVIEW_LIMIT_KB:g} KB"
-                        check = "PASS" if len(data) / 1000 <= PREVIEW_LIMIT_KB else "FAIL"
-                    lines.append(
-                        (
-                            picture,
-                            label,
-                            f"{len(data):,}",
-                            f"{len(data) / 1000:.1f}",
-                            f"{ms[name]:.2f}",
-                            "∞" if fidelity == float("inf") else f"{fidelity:.2f}",
-                            target,
-                            check,
-                        )
-                    )
-    features = ", ".join(f"{name} {PIL.features.version(name)}" for name in ("zlib", "jpg", "webp"))
-    print(
-        f"\nOutput pictures as the page could send them (Pillow {PIL.__version__}: {features}); median encode ms "
-        f"over {_rounds(rounds)}, formats interleaved; KB = 1000 bytes; PSNR from the decoded bytes:"
-    )
-    _print_grid(header, lines, left={0, 1, 6, 7})
+    print_grid(header, lines, left={0, 2, 11, 12})
 
 
 SECTIONS = ("main", "big", "pictures")
@@ -552,8 +383,8 @@ def main() -> None:
         rows.extend(request_rows(rounds))
     if rows:
         counts = [
-            _rounds(rounds) if "main" in sections else "",
-            f"{_rounds(options.big_rounds)} for the 4000×3000 rows" if "big" in sections else "",
+            rounds_text(rounds) if "main" in sections else "",
+            f"{rounds_text(options.big_rounds)} for the 4000×3000 rows" if "big" in sections else "",
         ]
         print(
             f"median ms per call over rounds of short loops ({'; '.join(c for c in counts if c)}), contenders "
