@@ -60,7 +60,7 @@ def kept_sources(services: Services, plan: Plan, header: str) -> dict[str, str]:
     """The ``<img>`` addresses from ``X-Pictures`` (JSON: id → address) that show the plan's own pictures."""
     try:
         shown = json.loads(header) if header else {}
-    except ValueError:
+    except (ValueError, RecursionError):  # deep nesting ("[[[[…") exhausts the parser's recursion
         return {}
     if not isinstance(shown, dict):
         return {}
