@@ -12,6 +12,7 @@ from flask_compress import Compress
 
 from kernels import limits
 from web import api, pages
+from web.budget import Budget
 from web.compute import Services
 from web.errors import register_error_handlers
 
@@ -21,6 +22,9 @@ DEFAULTS: dict[str, Any] = {
     # Where uploads are kept (default: <instance folder>/uploads) and how many, oldest evicted first.
     "UPLOAD_FOLDER": None,
     "UPLOAD_STORE_MAX": 500,
+    # The most one request may cost before it is refused (422, saying which setting to turn down).
+    "REQUEST_BUDGET_SECONDS": 2.0,
+    "REQUEST_BUDGET_BYTES": 1 << 30,
     # Who may put the pages in an iframe: a CSP frame-ancestors source list ("*" = any site, "'self'" = none else).
     "FRAME_ANCESTORS": "*",
     # Multipart framing around a maximal upload needs a little room above the file itself.
@@ -62,8 +66,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config.update(config)
 
     upload_folder = Path(app.config["UPLOAD_FOLDER"] or Path(app.instance_path) / "uploads")
+    budget = Budget(float(app.config["REQUEST_BUDGET_SECONDS"]), int(app.config["REQUEST_BUDGET_BYTES"]))
     app.extensions["image_kernels"] = Services.create(
-        app.config["PRESETS_PATH"], upload_folder, int(app.config["UPLOAD_STORE_MAX"])
+        app.config["PRESETS_PATH"], upload_folder, int(app.config["UPLOAD_STORE_MAX"]), budget
     )
 
     app.register_blueprint(api.bp)

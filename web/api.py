@@ -38,10 +38,12 @@ def request_state(extra: tuple[str, ...] = ()) -> State:
 
 
 def slot_state(extra: tuple[str, ...] = ()) -> State:
-    """The request's state; with ``slot=N`` the plain state of ``compare[N]`` instead."""
+    """The request's state, within the budget; with ``slot=N`` the plain state of ``compare[N]`` instead."""
     state = request_state(extra=("slot", *extra))
     slot = parse_int(request.args, "slot", 0, MAX_COMPARE - 1)
-    return state if slot is None else state.for_slot(slot)
+    state = state if slot is None else state.for_slot(slot)
+    services().check_budget([state])
+    return state
 
 
 def png_response(body_etag: str, make_body: Callable[[], bytes]) -> Response:

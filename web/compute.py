@@ -26,6 +26,7 @@ from kernels.images import encode_png, fit_working_size, to_engine_input
 from kernels.presets import Preset, load_presets
 from kernels.preview import Preview, encode_preview
 from kernels.store import ImageStore
+from web.budget import Budget, check_budget, engine_states
 from web.state import State
 
 RENDER_VERSION = "1"
@@ -105,10 +106,18 @@ class Services:
     pngs: LRU = field(default_factory=lambda: LRU(64, 128 * 1024 * 1024))
     picture_keys: LRU = field(default_factory=lambda: LRU(256))
     """The cache key of the picture each ``/picture?…`` address shows (see ``web.pictures``)."""
+    budget: Budget = field(default_factory=Budget)
 
     @classmethod
-    def create(cls, presets_path: str | None, upload_folder: Path, upload_max: int) -> Services:
-        return cls(presets=load_presets(presets_path), store=ImageStore(upload_folder, upload_max))
+    def create(cls, presets_path: str | None, upload_folder: Path, upload_max: int,
+               budget: Budget | None = None) -> Services:
+        return cls(presets=load_presets(presets_path), store=ImageStore(upload_folder, upload_max),
+                   budget=budget or Budget())
+
+    def check_budget(self, states: list[State], compared: int = 0) -> None:
+        """Refuse the engine calls these states need when, together, they cost more than the budget."""
+        calls = [(self.engine_input(s).shape, plain) for s in states for plain in engine_states(s)]
+        check_budget(self.budget, calls, compared)
 
     def rgb_image(self, name: str) -> np.ndarray:
         """The named sample or upload as uint8 RGB, (H, W, 3)."""

@@ -8,7 +8,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from kernels import limits
 from kernels.errors import InputError
 
-STATUS_BY_KIND = {"invalid": 400, "too_large": 413, "unsupported": 415}
+STATUS_BY_KIND = {"invalid": 400, "too_large": 413, "unsupported": 415, "too_expensive": 422}
 
 
 def wants_json() -> bool:

@@ -109,18 +109,18 @@ def face_state(state: State) -> State:
 
 def check_engine(services: Services, request: PageRequest, states: list[State]) -> None:
     """File the engine's refusal of any region's state (kernel larger than the image in crop mode, a display
-    that does not fit the channels...)."""
+    that does not fit the channels...) and the budget's refusal of them all together."""
     if request.state is None:
         return
-    for state in states:
-        try:
+    try:
+        for state in states:
             image = services.engine_input(state)
             validate(image.shape, state.kernel, state.options)
             render(np.zeros((1, 1, *image.shape[2:]), dtype=np.float32), state.display)  # display fits the channels
-        except InputError as err:
-            request.errors.setdefault(err.field, err.message)
-            request.state = None
-            return
+        services.check_budget(states, compared=len(request.state.compare))
+    except InputError as err:
+        request.errors.setdefault(err.field, err.message)
+        request.state = None
 
 
 def build_region(services: Services, state: State, selection: Selection, area: str, *,

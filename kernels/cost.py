@@ -1,0 +1,59 @@
+"""What a filtering call will cost, worked out from its sizes before it starts.
+
+The time is the engine's own cost model (:mod:`kernels.methods`, fitted to measured runs) for the method each
+pass would use, plus the float64 rerun that follows when float32's rounding bound fails, which cannot be
+known in advance: a budget must count the worst case. Memory is the largest set of float64 arrays a pass
+holds at once: its padded source, its output and the previous pass's output.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from kernels import methods
+from kernels.engine import effective_weights, plan
+from kernels.options import Options
+from kernels.separable import rank_one_factors
+
+FLOAT64_FACTOR = 2.0
+"""How much slower a float64 pass is than the float32 one the model was fitted on (twice the bytes moved,
+half the numbers per vector instruction; measured 1.6–2.4× on the calibration machine)."""
+
+
+@dataclass(frozen=True)
+class Cost:
+    """Modelled seconds (float32 run plus the float64 rerun) and peak bytes of working arrays."""
+
+    seconds: float = 0.0
+    peak_bytes: int = 0
+
+    def __add__(self, other: Cost) -> Cost:
+        """Two calls of one request: their times add up; they run one after the other, so memory does not."""
+        return Cost(self.seconds + other.seconds, max(self.peak_bytes, other.peak_bytes))
+
+
+def filter_cost(image_shape: tuple[int, ...], kernel: np.ndarray, options: Options) -> Cost:
+    """The cost of ``filter_image`` on an image of ``image_shape`` ((H, W) or (H, W, C)).
+
+    The arguments must already be valid (see :func:`kernels.engine.validate`).
+    """
+    passes = plan(tuple(image_shape[:2]), np.shape(kernel), options)
+    weights, _ = effective_weights(np.asarray(kernel, dtype=np.float64), options)
+    scaled = weights / float(options.divisor)
+    separable = rank_one_factors(weights) is not None
+    channels = image_shape[2] if len(image_shape) == 3 else 1
+    first = rerun = 0.0
+    peak = 0
+    previous = int(np.prod(image_shape[:2]))
+    for geometry in passes:
+        first += min(methods.estimates(geometry, channels, scaled, separable).values())
+        # The rerun replaces separable passes by direct ones (their factorisation error does not shrink).
+        rerun += min(methods.estimates(geometry, channels, scaled, False).values())
+        (h, w), (top, bottom), (left, right) = geometry.image_shape, geometry.pad_rows, geometry.pad_cols
+        padded = (h + top + max(bottom, 0)) * (w + left + max(right, 0))
+        out = geometry.out_shape[0] * geometry.out_shape[1]
+        peak = max(peak, 8 * channels * (padded + out + previous))
+        previous = out
+    return Cost(first + FLOAT64_FACTOR * rerun, peak)

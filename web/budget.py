@@ -1,0 +1,84 @@
+"""A budget for every request: work the engine would take too long or too much memory for is refused before
+it starts, with a message that says which setting to turn down.
+
+The cost of each engine call a request needs (its kernel, a combined second kernel, each compared kernel)
+comes from :func:`kernels.cost.filter_cost`. That model was fitted on dilations 1–4 and underestimates the
+largest dilations up to 2.5×, so the budget counts :data:`MODEL_MARGIN` times the modelled seconds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from kernels.cost import Cost, filter_cost
+from kernels.errors import InputError
+from kernels.options import Options
+from web.state import DEFAULT_SIZE, State, size_text
+
+MODEL_MARGIN = 3.0
+"""Modelled seconds are multiplied by this before they are compared with the budget (see the module text)."""
+
+
+@dataclass(frozen=True)
+class Budget:
+    """The most one request may cost: ``seconds`` of computing (default 2 s on a 2-core machine) and
+    ``peak_bytes`` of working arrays at once (default 1 GiB)."""
+
+    seconds: float = 2.0
+    peak_bytes: int = 1 << 30
+
+
+def engine_states(state: State) -> list[State]:
+    """The plain states of every engine call ``state`` needs: its kernel and, when combined, the second one."""
+    return [state, state.second_state()] if state.combine is not None else [state]
+
+
+def check_budget(budget: Budget, calls: Iterable[tuple[tuple[int, ...], State]], compared: int = 0) -> Cost:
+    """Add up the cost of ``calls`` ((engine input shape, plain state) pairs, the request's own state first)
+    and refuse it when over budget; ``compared`` says how many of them are compared kernels.
+
+    Raises :class:`InputError` (kind ``too_expensive``) naming the setting to turn down first. Returns the cost.
+    """
+    calls = list(calls)
+    total = Cost()
+    for shape, state in calls:
+        one = filter_cost(shape, state.kernel, state.options)
+        total = total + Cost(one.seconds * MODEL_MARGIN, one.peak_bytes)
+    if total.seconds <= budget.seconds and total.peak_bytes <= budget.peak_bytes:
+        return total
+    field, knobs = _knobs(calls, compared)
+    if total.seconds > budget.seconds:
+        what = f"about {total.seconds:.1f} s of computing; the limit is {budget.seconds:g} s a request"
+    else:
+        what = f"about {total.peak_bytes / 2**20:,.0f} MB of memory; the limit is {budget.peak_bytes / 2**20:,.0f} MB"
+    raise InputError(field, f"is too much work for this server: it would take {what}. Turn down {knobs}",
+                     kind="too_expensive")
+
+
+def _knobs(calls: list[tuple[tuple[int, ...], State]], compared: int) -> tuple[str, str]:
+    """The field to attach the message to, and the settings worth turning down, biggest effect first."""
+    shape, state = calls[0]
+    options: Options = state.options
+    knobs: list[tuple[float, str, str]] = []  # (rough factor, field, words)
+    kh, kw = state.kernel.shape
+    if kh * kw > 25:
+        knobs.append((kh * kw / 25, "kernel", f"the kernel size (now {kh}×{kw})"))
+    if options.repeat > 1:
+        knobs.append((options.repeat, "repeat", f"repeat (now {options.repeat})"))
+    if max(options.dilation) > 1:
+        dy, dx = options.dilation
+        reach = (1 + (kh - 1) * dy) * (1 + (kw - 1) * dx) / (kh * kw)
+        knobs.append((reach, "dilation", f"the dilation (now {dy},{dx})"))
+    height, width = shape[:2]
+    if height * width > DEFAULT_SIZE * DEFAULT_SIZE:
+        knobs.append((height * width / DEFAULT_SIZE**2, "size",
+                      f"the working size (now {size_text(state.size)}: {width}×{height})"))
+    if compared:
+        knobs.append((compared, "compare", f"the number of compared kernels (now {compared})"))
+    if not knobs:
+        return "kernel", "the kernel size or the working size"
+    knobs.sort(key=lambda knob: -knob[0])
+    words = [knob[2] for knob in knobs]
+    text = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+    return knobs[0][1], text + "."
