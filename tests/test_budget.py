@@ -36,7 +36,7 @@ def test_every_api_route_refuses_a_heavy_request_before_computing(client, route)
 
 
 def test_a_slot_is_budgeted_on_its_own(client):
-    answer = client.get(f"/api/output.png?image=astronaut&compare=box(63)&slot=0&dilation=32&repeat=10&color=rgb")
+    answer = client.get("/api/output.png?image=astronaut&compare=box(63)&slot=0&dilation=32&repeat=10&color=rgb")
     assert answer.status_code == 422
 
 
@@ -53,14 +53,16 @@ def test_the_page_and_its_fragments_keep_the_last_good_state_and_say_what_to_tur
 
 
 def test_compared_kernels_count_together(tmp_path):
-    client = create_app({"TESTING": True, "UPLOAD_FOLDER": str(tmp_path), "REQUEST_BUDGET_SECONDS": 0.3}).test_client()
+    config = {"TESTING": True, "UPLOAD_FOLDER": str(tmp_path), "REQUEST_BUDGET_SECONDS": 0.3}
+    client = create_app(config).test_client()
     assert client.get("/api/output.png?image=coffee&kernel=log(63,8)&dilation=8&color=rgb").status_code == 200
     page = client.get(f"/?{COMPARE}").get_data(as_text=True)
     assert "too much work" in page and "the number of compared kernels (now 4)" in page
 
 
 def test_memory_is_budgeted_too(tmp_path):
-    client = create_app({"TESTING": True, "UPLOAD_FOLDER": str(tmp_path), "REQUEST_BUDGET_BYTES": 8 << 20}).test_client()
+    config = {"TESTING": True, "UPLOAD_FOLDER": str(tmp_path), "REQUEST_BUDGET_BYTES": 8 << 20}
+    client = create_app(config).test_client()
     answer = client.get("/api/output.png?image=astronaut&kernel=blur&color=rgb")
     assert answer.status_code == 422 and "MB of memory; the limit is 8 MB" in answer.get_json()["error"]
 
@@ -82,7 +84,8 @@ def test_the_cost_counts_every_pass_and_the_float64_rerun():
 ])
 def test_the_heaviest_allowed_request_answers_within_one_and_a_half_budgets(tmp_path, family):
     budget = 2.0
-    client = create_app({"TESTING": True, "UPLOAD_FOLDER": str(tmp_path), "REQUEST_BUDGET_SECONDS": budget}).test_client()
+    config = {"TESTING": True, "UPLOAD_FOLDER": str(tmp_path), "REQUEST_BUDGET_SECONDS": budget}
+    client = create_app(config).test_client()
     services = client.application.extensions["image_kernels"]
     allowed = None
     with client.application.test_request_context():
