@@ -19,9 +19,11 @@ from web.errors import register_error_handlers
 DEFAULTS: dict[str, Any] = {
     # A presets JSON file that extends or replaces the bundled library (None: bundled only).
     "PRESETS_PATH": None,
-    # Where uploads are kept (default: <instance folder>/uploads) and how many, oldest evicted first.
+    # Where uploads are kept (default: <instance folder>/uploads), how many and how many bytes on disk at most,
+    # oldest evicted first.
     "UPLOAD_FOLDER": None,
     "UPLOAD_STORE_MAX": 500,
+    "UPLOAD_STORE_BYTES": 2 * 2**30,
     # The most one request may cost before it is refused (422, saying which setting to turn down).
     "REQUEST_BUDGET_SECONDS": 2.0,
     "REQUEST_BUDGET_BYTES": 1 << 30,
@@ -68,7 +70,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     upload_folder = Path(app.config["UPLOAD_FOLDER"] or Path(app.instance_path) / "uploads")
     budget = Budget(float(app.config["REQUEST_BUDGET_SECONDS"]), int(app.config["REQUEST_BUDGET_BYTES"]))
     app.extensions["image_kernels"] = Services.create(
-        app.config["PRESETS_PATH"], upload_folder, int(app.config["UPLOAD_STORE_MAX"]), budget
+        app.config["PRESETS_PATH"], upload_folder, int(app.config["UPLOAD_STORE_MAX"]),
+        int(app.config["UPLOAD_STORE_BYTES"]), budget,
     )
 
     app.register_blueprint(api.bp)

@@ -1,11 +1,16 @@
 """Uploaded images kept on disk under content-hash ids, bounded, shared by every worker process.
 
-Each upload is decoded once (:func:`kernels.images.decode_upload`) and its normalised RGB pixels are
-written as ``<id>.png`` in one folder. The id is the first 32 hex digits of the SHA-256 of the
-uploaded bytes, so the same file always gets the same id and a permalink keeps working after a
-restart. Files are written to a temporary name and renamed into place, so a reader in another
-process never sees half a file. When there are more than ``max_items`` files the oldest by
-modification time (set when stored, refreshed when the same file is uploaded again) are deleted.
+Each upload is checked by decoding it once (:func:`kernels.images.decode_upload`), then kept as the very
+bytes that were sent, ``<id>.upload`` in one folder: the most compact form there is (a 4000×3000 phone JPEG
+of 1.6 MB would be 20–30 MB as a lossless PNG of its pixels, and far more decoded), and the original, from
+which any working size can be made. The id is the first 32 hex digits of the SHA-256 of those bytes, so
+the same file always gets the same id and a permalink keeps working after a restart. Files are written to
+a temporary name and renamed into place, so a reader in another process never sees half a file.
+
+The store is bounded by count (``max_items``) and by bytes on disk (``max_bytes``, temporary files
+included); the oldest by modification time (set when stored, refreshed when the same file is uploaded
+again) go first. Every read asks the disk, never only this process's memory, so an id evicted by any
+worker is refused everywhere, with a message that says it was removed to make room.
 """
 
 from __future__ import annotations
@@ -24,15 +29,21 @@ import numpy as np
 from PIL import Image
 
 from kernels.errors import InputError
-from kernels.images import decode_upload, encode_png
+from kernels.images import decode_upload
 
 ID_LENGTH = 32
 """Hex digits in an upload id (128 bits of SHA-256)."""
 
 _ID_PATTERN = re.compile(rf"[0-9a-f]{{{ID_LENGTH}}}")
-_SUFFIX = ".png"
+_SUFFIX = ".upload"
+_LEGACY_SUFFIX = ".png"
+"""Uploads kept by earlier versions: the decoded pixels as PNG, still read."""
 _TEMP_SUFFIX = ".tmp"
-_STALE_TEMP_SECONDS = 600
+_STALE_TEMP_SECONDS = 60
+"""A temporary file older than this was left by a process that died while saving (a save takes well under
+a second), and is removed by the next save."""
+
+EVICTED = "no uploaded image has this id: it may have been removed to make room; upload it again"
 
 
 def image_id_for(data: bytes) -> str:
@@ -53,11 +64,15 @@ class ImageStore:
     several processes may use the same folder.
     """
 
-    def __init__(self, folder: Path, max_items: int = 200, *, memory_bytes: int = 128 * 2**20) -> None:
+    def __init__(self, folder: Path, max_items: int = 200, *, max_bytes: int = 2 * 2**30,
+                 memory_bytes: int = 128 * 2**20) -> None:
         if max_items < 1:
             raise ValueError(f"max_items must be at least 1, got {max_items}")
+        if max_bytes < 1:
+            raise ValueError(f"max_bytes must be at least 1, got {max_bytes}")
         self.folder = Path(folder)
         self.max_items = max_items
+        self.max_bytes = max_bytes
         self.memory_bytes = memory_bytes
         self.folder.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
@@ -81,7 +96,8 @@ class ImageStore:
             with contextlib.suppress(InputError):  # evicted or damaged meanwhile: store it afresh
                 return image_id, self.get(image_id)
         pixels = decode_upload(data)
-        self._write(path, encode_png(pixels, compact=True))
+        self._remove_stale_temporaries()
+        self._write(path, data)
         pixels.setflags(write=False)
         self._remember(image_id, pixels)
         self._evict(keep=image_id)
@@ -95,21 +111,20 @@ class ImageStore:
         """
         if not is_image_id(image_id):
             raise InputError("image", f"an upload id is {ID_LENGTH} lowercase hex digits", image_id)
+        path = self._find(image_id)
+        if path is None:  # evicted, here or by another worker: whatever this process remembers is stale
+            self._forget(image_id)
+            raise InputError("image", EVICTED, image_id, kind="gone")
         with self._lock:
             pixels = self._memory.get(image_id)
             if pixels is not None:
                 self._memory.move_to_end(image_id)
                 return pixels
-        path = self._path(image_id)
         try:
-            with Image.open(path, formats=("PNG",)) as image:
-                pixels = np.array(image.convert("RGB"), dtype=np.uint8)
+            pixels = self._read(path)
         except FileNotFoundError:
-            raise InputError(
-                "image", "no uploaded image has this id (it may have been removed to make room; upload it again)",
-                image_id,
-            ) from None
-        except (OSError, SyntaxError, ValueError) as error:  # damaged on disk: drop it so it can be uploaded again
+            raise InputError("image", EVICTED, image_id, kind="gone") from None
+        except (OSError, SyntaxError, ValueError, InputError) as error:  # damaged: drop it so it can be sent again
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
             raise InputError("image", "the stored copy of this upload is damaged; upload it again", image_id) from error
@@ -117,20 +132,36 @@ class ImageStore:
         self._remember(image_id, pixels)
         return pixels
 
+    def _find(self, image_id: str) -> Path | None:
+        """The file that holds ``image_id`` (the upload itself, or an earlier version's PNG), if any."""
+        for path in (self._path(image_id), self.folder / f"{image_id}{_LEGACY_SUFFIX}"):
+            if path.exists():
+                return path
+        return None
+
+    @staticmethod
+    def _read(path: Path) -> np.ndarray:
+        if path.suffix == _LEGACY_SUFFIX:
+            with Image.open(path, formats=("PNG",)) as image:
+                return np.array(image.convert("RGB"), dtype=np.uint8)
+        return decode_upload(path.read_bytes())
+
     def __contains__(self, image_id: object) -> bool:
+        """Whether the id is stored now (the disk is asked: another worker may have evicted it)."""
         if not isinstance(image_id, str) or not is_image_id(image_id):
             return False
-        with self._lock:
-            if image_id in self._memory:
-                return True
-        return self._path(image_id).exists()
+        return self._find(image_id) is not None
+
+    def bytes_used(self) -> int:
+        """Bytes on disk: the stored uploads and any temporary file being written or left behind."""
+        return sum(size for _, size, _ in self._stored()) + sum(self._temporaries().values())
 
     def __len__(self) -> int:
         return len(self._stored())
 
     def ids(self) -> list[str]:
         """Stored ids, oldest first."""
-        return [path.name.removesuffix(_SUFFIX) for _, path in self._stored()]
+        return [path.stem for _, _, path in self._stored()]
 
     def _path(self, image_id: str) -> Path:
         return self.folder / f"{image_id}{_SUFFIX}"
@@ -147,24 +178,41 @@ class ImageStore:
                 os.unlink(temporary)
             raise
 
-    def _stored(self) -> list[tuple[float, Path]]:
-        """(modification time, path) of every stored image, oldest first."""
+    def _stored(self) -> list[tuple[float, int, Path]]:
+        """(modification time, bytes, path) of every stored image, oldest first."""
         found = []
-        for path in self.folder.glob(f"*{_SUFFIX}"):
-            if not is_image_id(path.name.removesuffix(_SUFFIX)):
-                continue
-            with contextlib.suppress(FileNotFoundError):  # another process may evict it meanwhile
-                found.append((path.stat().st_mtime, path))
+        for suffix in (_SUFFIX, _LEGACY_SUFFIX):
+            for path in self.folder.glob(f"*{suffix}"):
+                if not is_image_id(path.stem):
+                    continue
+                with contextlib.suppress(FileNotFoundError):  # another process may evict it meanwhile
+                    status = path.stat()
+                    found.append((status.st_mtime, status.st_size, path))
         found.sort()
         return found
 
+    def _temporaries(self) -> dict[Path, int]:
+        sizes = {}
+        for path in self.folder.glob(f".*{_TEMP_SUFFIX}"):
+            with contextlib.suppress(FileNotFoundError):
+                sizes[path] = path.stat().st_size
+        return sizes
+
     def _evict(self, keep: str) -> None:
-        """Delete the oldest images beyond ``max_items``, never the one named ``keep`` (just stored)."""
-        stored = [item for item in self._stored() if item[1].name != f"{keep}{_SUFFIX}"]
-        for _, path in stored[: max(0, len(stored) + 1 - self.max_items)]:
+        """Delete the oldest images until at most ``max_items`` remain and they and the temporary files fit in
+        ``max_bytes``; never the one named ``keep`` (just stored)."""
+        stored = self._stored()
+        count = len(stored)
+        used = sum(size for _, size, _ in stored) + sum(self._temporaries().values())
+        for _, size, path in stored:
+            if count <= self.max_items and used <= self.max_bytes:
+                break
+            if path.stem == keep:
+                continue
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
-            self._forget(path.name.removesuffix(_SUFFIX))
+            self._forget(path.stem)
+            count, used = count - 1, used - size
 
     def _remember(self, image_id: str, pixels: np.ndarray) -> None:
         if pixels.nbytes > self.memory_bytes:
@@ -186,9 +234,9 @@ class ImageStore:
                 self._memory_used -= dropped.nbytes
 
     def _remove_stale_temporaries(self) -> None:
-        """Delete temporary files left by a process that died while writing."""
+        """Delete temporary files left by a process that died while writing (on start and before each save)."""
         cutoff = time.time() - _STALE_TEMP_SECONDS
-        for path in self.folder.glob(f".*{_TEMP_SUFFIX}"):
+        for path in self._temporaries():
             with contextlib.suppress(FileNotFoundError):
                 if path.stat().st_mtime < cutoff:
                     path.unlink()

@@ -31,7 +31,7 @@ def pixels_of(data: bytes) -> np.ndarray:
 def age(store: ImageStore, image_id: str, seconds_ago: float) -> None:
     """Pretend an image was stored ``seconds_ago`` (eviction goes by the file's modification time)."""
     stamp = time.time() - seconds_ago
-    os.utime(store.folder / f"{image_id}.png", (stamp, stamp))
+    os.utime(store.folder / f"{image_id}.upload", (stamp, stamp))
 
 
 def test_put_returns_the_content_hash_and_the_pixels(tmp_path: Path):
@@ -42,20 +42,28 @@ def test_put_returns_the_content_hash_and_the_pixels(tmp_path: Path):
     assert len(image_id) == ID_LENGTH and is_image_id(image_id)
     assert np.array_equal(pixels, pixels_of(data))
     assert not pixels.flags.writeable
-    assert (tmp_path / "uploads" / f"{image_id}.png").is_file()
+    assert (tmp_path / "uploads" / f"{image_id}.upload").read_bytes() == data  # the upload itself: compact
     assert image_id in store
     assert np.array_equal(store.get(image_id), pixels)
 
 
-def test_the_stored_file_is_the_normalised_rgb(tmp_path: Path):
+def test_the_pixels_read_back_are_the_normalised_rgb(tmp_path: Path):
     store = ImageStore(tmp_path)
     rgba = Image.new("RGBA", (3, 2), (10, 20, 30, 0))
     buffer = io.BytesIO()
     rgba.save(buffer, "PNG")
     image_id, _ = store.put(buffer.getvalue())
-    with Image.open(tmp_path / f"{image_id}.png") as stored:
-        assert stored.mode == "RGB"
-        assert (np.asarray(stored) == 255).all()
+    stored = ImageStore(tmp_path).get(image_id)  # a fresh store: read from the disk
+    assert stored.shape == (2, 3, 3) and (stored == 255).all()
+
+
+def test_an_earlier_versions_png_is_still_read(tmp_path: Path):
+    pixels = pixels_of(png_bytes(5))
+    image_id = "0123456789abcdef0123456789abcdef"
+    Image.fromarray(pixels).save(tmp_path / f"{image_id}.png")
+    store = ImageStore(tmp_path)
+    assert image_id in store and store.ids() == [image_id]
+    assert np.array_equal(store.get(image_id), pixels)
 
 
 def test_the_same_bytes_twice_give_one_id_and_one_file(tmp_path: Path):
@@ -162,7 +170,7 @@ def test_a_refused_upload_stores_nothing(tmp_path: Path):
 def test_no_temporary_files_are_left_and_stale_ones_are_cleaned(tmp_path: Path):
     store = ImageStore(tmp_path)
     store.put(png_bytes(50))
-    assert [p.suffix for p in tmp_path.iterdir()] == [".png"]
+    assert [p.suffix for p in tmp_path.iterdir()] == [".upload"]
     stale = tmp_path / ".abandoned.tmp"
     stale.write_bytes(b"half a file")
     os.utime(stale, (time.time() - 3600, time.time() - 3600))
@@ -171,11 +179,14 @@ def test_no_temporary_files_are_left_and_stale_ones_are_cleaned(tmp_path: Path):
     ImageStore(tmp_path)
     assert not stale.exists()
     assert fresh.exists()
+    os.utime(fresh, (time.time() - 120, time.time() - 120))  # its writer died a while ago
+    store.put(png_bytes(51))
+    assert not fresh.exists()  # every save cleans up what a dead writer left
 
 
 def test_a_damaged_stored_file_is_dropped_with_a_clear_error(tmp_path: Path):
     image_id, _ = ImageStore(tmp_path).put(png_bytes(60))
-    (tmp_path / f"{image_id}.png").write_bytes(b"\x89PNG\r\n\x1a\n garbage")
+    (tmp_path / f"{image_id}.upload").write_bytes(b"\x89PNG\r\n\x1a\n garbage")
     store = ImageStore(tmp_path)
     with pytest.raises(InputError) as refused:
         store.get(image_id)
@@ -210,3 +221,30 @@ def test_concurrent_puts_and_gets(tmp_path: Path):
 def test_max_items_must_be_positive(tmp_path: Path):
     with pytest.raises(ValueError):
         ImageStore(tmp_path, max_items=0)
+
+
+def test_the_store_is_bounded_by_bytes_temporary_files_included(tmp_path: Path):
+    sizes = {seed: len(png_bytes(seed, (40, 40))) for seed in range(80, 86)}
+    store = ImageStore(tmp_path, max_items=100, max_bytes=3 * max(sizes.values()) + 10)
+    ids = []
+    for seed in range(80, 86):
+        image_id, _ = store.put(png_bytes(seed, (40, 40)))
+        age(store, image_id, 100 - seed)
+        ids.append(image_id)
+        assert store.bytes_used() <= store.max_bytes
+    assert store.ids() == ids[-3:]
+    (tmp_path / ".writing.tmp").write_bytes(b"x" * max(sizes.values()))  # a save in progress counts too
+    newest, _ = store.put(png_bytes(90, (40, 40)))
+    assert store.bytes_used() <= store.max_bytes and newest in store and len(store) <= 2
+
+
+def test_an_id_evicted_by_another_worker_is_never_served_from_memory(tmp_path: Path):
+    reader, writer = ImageStore(tmp_path), ImageStore(tmp_path, max_items=1)
+    first, _ = writer.put(png_bytes(95))
+    assert np.array_equal(reader.get(first), pixels_of(png_bytes(95)))  # now in the reader's memory
+    age(writer, first, 10)
+    writer.put(png_bytes(96))  # evicts `first` in the writer's process
+    with pytest.raises(InputError) as refused:
+        reader.get(first)
+    assert "removed to make room; upload it again" in str(refused.value)
+    assert first not in reader

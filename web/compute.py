@@ -25,7 +25,7 @@ from kernels.gradient import GradientResult, combine, describe_pixel, render_com
 from kernels.images import encode_png, fit_working_size, to_engine_input
 from kernels.presets import Preset, load_presets
 from kernels.preview import Preview, encode_preview
-from kernels.store import ImageStore
+from kernels.store import ImageStore, is_image_id
 from web.budget import Budget, check_budget, engine_states
 from web.state import State
 
@@ -109,10 +109,10 @@ class Services:
     budget: Budget = field(default_factory=Budget)
 
     @classmethod
-    def create(cls, presets_path: str | None, upload_folder: Path, upload_max: int,
+    def create(cls, presets_path: str | None, upload_folder: Path, upload_max: int, upload_bytes: int,
                budget: Budget | None = None) -> Services:
-        return cls(presets=load_presets(presets_path), store=ImageStore(upload_folder, upload_max),
-                   budget=budget or Budget())
+        store = ImageStore(upload_folder, upload_max, max_bytes=upload_bytes)
+        return cls(presets=load_presets(presets_path), store=store, budget=budget or Budget())
 
     def check_budget(self, states: list[State], compared: int = 0) -> None:
         """Refuse the engine calls these states need when, together, they cost more than the budget."""
@@ -120,8 +120,9 @@ class Services:
         check_budget(self.budget, calls, compared)
 
     def rgb_image(self, name: str) -> np.ndarray:
-        """The named sample or upload as uint8 RGB, (H, W, 3)."""
-        if name in self.store:
+        """The named sample or upload as uint8 RGB, (H, W, 3); an upload id is always asked of the store, so
+        one evicted by any worker is refused with the store's own message."""
+        if is_image_id(name):
             return self.store.get(name)
         return samples.load_sample(name)
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from urllib.parse import urlencode
 
 from flask import url_for
 
 from kernels.engine import output_shape
+from kernels.errors import InputError
 from kernels.kernel_text import format_number
 from kernels.presets import GROUPS, Preset
 from web.combine_view import CombineView
@@ -35,7 +36,7 @@ from web.page_view import (
     image_choices,
     working_size_view,
 )
-from web.state import State, size_text
+from web.state import DEFAULT_IMAGE, State, size_text
 
 GROUP_TITLES = {"blur": "Blur", "sharpen": "Sharpen", "edges": "Edges", "gradient": "Gradients", "other": "Other"}
 VIEW_TITLES = {"matrix": "An image is a matrix", "inspect": "A kernel at work", "playground": "Playground"}
@@ -270,19 +271,21 @@ def _worded(field: str, message: str) -> str:
 
 
 def _check_image(services: Services, request: PageRequest) -> None:
-    """An unknown sample or an evicted upload is the ``image`` field's error, not a crash later."""
+    """An unknown sample or an evicted upload is the ``image`` field's error, not a crash later. The rest of
+    the link is kept: the page shows the same kernel and options on the default picture."""
     for state in (request.state, request.fallback):
         if state is None:
             continue
         try:
             services.rgb_image(state.image)
-        except Exception as err:
+        except InputError as err:
             if state is request.state:
-                request.errors.setdefault("image", getattr(err, "message", str(err)))
+                request.errors.setdefault("image", err.message)
                 request.state = None
+                if request.fallback.image == state.image or "good" not in request.values:
+                    request.fallback = replace(state, image=DEFAULT_IMAGE)
             else:
-                request.fallback = State(kernel=request.fallback.kernel, preset=request.fallback.preset,
-                                         options=request.fallback.options)
+                request.fallback = replace(state, image=DEFAULT_IMAGE)
 
 
 def canonical_query(state: State, kernel_param: str, inspect: Selection, play: Selection,
