@@ -9,12 +9,14 @@ from typing import Any
 
 from flask import Flask, Response, request
 from flask_compress import Compress
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from kernels import limits
 from web import api, pages
 from web.budget import Budget
 from web.compute import Services
 from web.errors import register_error_handlers
+from web.rate_limits import init_rate_limits
 
 DEFAULTS: dict[str, Any] = {
     # A presets JSON file that extends or replaces the bundled library (None: bundled only).
@@ -24,6 +26,10 @@ DEFAULTS: dict[str, Any] = {
     "UPLOAD_FOLDER": None,
     "UPLOAD_STORE_MAX": 500,
     "UPLOAD_STORE_BYTES": 2 * 2**30,
+    # Proxies in front that set X-Forwarded-For (nginx: 1); rate limits then count the client's own address.
+    "PROXY_COUNT": 0,
+    # Other sites whose pages may post uploads here (origins such as "https://course.example.org").
+    "UPLOAD_ALLOWED_ORIGINS": [],
     # The most one request may cost before it is refused (422, saying which setting to turn down).
     "REQUEST_BUDGET_SECONDS": 2.0,
     "REQUEST_BUDGET_BYTES": 1 << 30,
@@ -78,6 +84,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     register_error_handlers(app)
     Compress(app)
+    init_rate_limits(app)
+    if int(app.config["PROXY_COUNT"]):
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=int(app.config["PROXY_COUNT"]), x_proto=1, x_host=1)
 
     @app.after_request
     def security_headers(response: Response) -> Response:

@@ -367,7 +367,12 @@
     panelsChanged(true);
   });
   document.addEventListener("htmx:response:error", (event) => {
-    if (event.detail.ctx.response.status >= 500) showStatus("The server could not finish that. The last result stays on screen.");
+    const response = event.detail.ctx.response;
+    if (response.status >= 500) showStatus("The server could not finish that. The last result stays on screen.");
+    if (response.status === 429) {
+      const wait = Number(response.headers.get("Retry-After")) || 5;
+      showStatus(`Too many new pictures from your network just now: try again in ${wait} s. The last result stays on screen.`);
+    }
   });
   document.addEventListener("htmx:error", (event) => {
     if (!event.detail.ctx || !event.detail.ctx.response) showStatus("The server cannot be reached. The last result stays on screen.");

@@ -17,6 +17,7 @@ from web.compute import Services, etag_for
 from web.export_view import export_state as export_code
 from web.kernel_edit import apply_tool, tool_result
 from web.kernel_info import describe_kernel
+from web.rate_limits import render_limit, upload_limit
 from web.state import MAX_COMPARE, State, parse_int, parse_state
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -44,6 +45,18 @@ def slot_state(extra: tuple[str, ...] = ()) -> State:
     state = state if slot is None else state.for_slot(slot)
     services().check_budget([state])
     return state
+
+
+def refuse_cross_site() -> None:
+    """Refuse an upload that another site's page sent (its ``Origin`` or ``Sec-Fetch-Site`` says so), unless
+    that origin is listed in ``UPLOAD_ALLOWED_ORIGINS``."""
+    site, origin = request.headers.get("Sec-Fetch-Site"), request.headers.get("Origin")
+    allowed = {request.host_url.rstrip("/"), *current_app.config.get("UPLOAD_ALLOWED_ORIGINS", ())}
+    if site in ("same-origin", "none") or origin in allowed:  # the browser's own word, or a listed origin
+        return
+    if site in ("cross-site", "same-site") or origin not in (None, "null"):
+        rule = "uploads are only taken from this site's own pages (UPLOAD_ALLOWED_ORIGINS can allow another)"
+        raise InputError("file", rule, origin or "a cross-site request", kind="forbidden")
 
 
 def png_response(body_etag: str, make_body: Callable[[], bytes]) -> Response:
@@ -74,7 +87,9 @@ def list_presets() -> Response:
 
 
 @bp.post("/images")
+@upload_limit
 def upload_image() -> tuple[Response, int, dict[str, str]]:
+    refuse_cross_site()
     upload = request.files.get("file")
     if upload is None:
         raise InputError("file", "send the image as a multipart/form-data field named 'file'")
@@ -92,6 +107,7 @@ def input_png() -> Response:
 
 
 @bp.get("/output.png")
+@render_limit
 def output_png() -> Response:
     state = slot_state()
     return png_response(etag_for("output", state.cache_key()), lambda: services().output_png(state))
@@ -105,6 +121,7 @@ def input_preview() -> Response:
 
 
 @bp.get("/preview/output")
+@render_limit
 def output_preview() -> Response:
     """The output picture as the pages show it: a JPEG within 35 dB of ``/api/output.png``, or that PNG."""
     state = slot_state()
@@ -112,6 +129,7 @@ def output_preview() -> Response:
 
 
 @bp.get("/convolve")
+@render_limit
 def convolve() -> Response:
     state = slot_state()
     image = services().engine_input(state)
@@ -133,6 +151,7 @@ def convolve() -> Response:
 
 
 @bp.get("/explain")
+@render_limit
 def explain() -> Response:
     state = slot_state(extra=("x", "y"))
     x = parse_int(request.args, "x", 0, limits.MAX_IMAGE_SIDE - 1)
@@ -170,6 +189,7 @@ def kernel_tool() -> Response:
 
 
 @bp.get("/export")
+@render_limit
 def export_state() -> Response:
     """Code or settings that reproduce this state's raw result in another tool (``format=...``).
 

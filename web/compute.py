@@ -27,6 +27,7 @@ from kernels.presets import Preset, load_presets
 from kernels.preview import Preview, encode_preview
 from kernels.store import ImageStore, is_image_id
 from web.budget import Budget, check_budget, engine_states
+from web.rate_limits import note_computed
 from web.state import State
 
 RENDER_VERSION = "1"
@@ -140,9 +141,12 @@ class Services:
 
     def result(self, state: State) -> FilterResult:
         """The main kernel's result (Gx of a combined state)."""
-        return self.results.get_or_make(
-            state.filter_key(), lambda: filter_image(self.engine_input(state), state.kernel, state.options)
-        )
+
+        def make() -> FilterResult:
+            note_computed()
+            return filter_image(self.engine_input(state), state.kernel, state.options)
+
+        return self.results.get_or_make(state.filter_key(), make)
 
     def gradient(self, state: State) -> GradientResult:
         """Both kernels of a combined state and their magnitude and direction."""

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask import Flask, Response, jsonify, render_template, request
+from flask_limiter.errors import RateLimitExceeded
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from kernels import limits
 from kernels.errors import InputError
 
-STATUS_BY_KIND = {"invalid": 400, "too_large": 413, "unsupported": 415, "too_expensive": 422}
+STATUS_BY_KIND = {"invalid": 400, "forbidden": 403, "too_large": 413, "unsupported": 415, "too_expensive": 422}
 
 
 def wants_json() -> bool:
@@ -32,6 +33,13 @@ def register_error_handlers(app: Flask) -> None:
     def too_large(err: RequestEntityTooLarge):
         mb = limits.MAX_UPLOAD_BYTES // (1024 * 1024)
         return error_response(f"file: uploads are limited to {mb} MB", "file", 413)
+
+    @app.errorhandler(RateLimitExceeded)
+    def too_many(err: RateLimitExceeded):
+        what = "uploads" if "upload" in str(err.limit.scope or "") else "new pictures"
+        message = (f"too many {what} from your network ({err.description}); wait a moment and try again: "
+                   "a class shares one address, so the limit is for all of you together")
+        return error_response(message, None, 429)
 
     @app.errorhandler(HTTPException)
     def http_error(err: HTTPException):

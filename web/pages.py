@@ -13,11 +13,12 @@ from flask import Blueprint, Response, current_app, redirect, render_template, r
 
 from kernels import limits
 from kernels.errors import InputError
-from web.api import image_response
+from web.api import image_response, refuse_cross_site
 from web.compute import Services, etag_for
 from web.errors import STATUS_BY_KIND
 from web.page_context import PageContext, build_context, plan_page
 from web.pictures import keep_sources, kept_sources, picture_state
+from web.rate_limits import render_limit, upload_limit
 from web.regions import HIDDEN, changed, hashes_text, nest_regions, read_hashes, region_hashes, render_regions
 
 bp = Blueprint("pages", __name__)
@@ -49,16 +50,19 @@ def _page_or_permalink(embed: bool):
 
 
 @bp.get("/")
+@render_limit
 def index():
     return _page_or_permalink(embed=False)
 
 
 @bp.get("/embed")
+@render_limit
 def embed():
     return _page_or_permalink(embed=True)
 
 
 @bp.get("/fragment")
+@render_limit
 def fragment() -> Response:
     """The swappable regions for htmx: one ``<hx-partial>`` per region, morphed into place.
 
@@ -84,6 +88,7 @@ def fragment() -> Response:
 
 
 @bp.get("/picture")
+@render_limit
 def picture() -> Response:
     """An output picture of the page, for ``img=<the id of its <img>>`` and the form's fields as sent.
 
@@ -94,8 +99,10 @@ def picture() -> Response:
 
 
 @bp.post("/upload")
+@upload_limit
 def upload():
     """Upload without JavaScript: store the file, then show the page with the new picture in the playground."""
+    refuse_cross_site()
     back = dict(parse_qsl(request.form.get("back", "")))
     upload = request.files.get("file")
     try:

@@ -1,0 +1,53 @@
+"""Per-client rate limits (Flask-Limiter): uploads, and renders that the caches could not answer.
+
+A class behind one school NAT shares one address, so the limits are sized for a class, not a person:
+30 students who each upload a photo at the start of a lesson, and 50 who each edit a kernel every 3 s
+(about 1,000 new pictures a minute). Only work that misses every cache counts towards the render limit:
+pointing at pixels of a picture already made, and pictures other students made first, cost nothing.
+Counters live in memory (one set per worker process) unless ``RATELIMIT_STORAGE_URI`` names Redis.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, Response, current_app, g, has_request_context, request
+from flask_limiter import Limiter
+
+DEFAULTS = {
+    "UPLOAD_RATE_LIMIT": "60 per minute;600 per hour",
+    "RENDER_RATE_LIMIT": "1200 per minute",
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_HEADERS_ENABLED": True,
+}
+"""Settings (``IMAGE_KERNELS_*`` in the environment), in Flask-Limiter's notation."""
+
+
+def client_address() -> str:
+    """Who a request counts against: its address (the proxy's forwarded one when ProxyFix is set up)."""
+    return request.remote_addr or "unknown"
+
+
+limiter = Limiter(key_func=client_address)
+
+
+def note_computed() -> None:
+    """Mark this request as one that made a result the caches did not have (it counts as a render)."""
+    if has_request_context():
+        g.computed = True
+
+
+def _computed(response: Response) -> bool:
+    return bool(g.get("computed"))
+
+
+upload_limit = limiter.shared_limit(lambda: current_app.config["UPLOAD_RATE_LIMIT"], scope="upload")
+"""Decorates the routes that store an upload."""
+
+render_limit = limiter.shared_limit(lambda: current_app.config["RENDER_RATE_LIMIT"], scope="render",
+                                    deduct_when=_computed)
+"""Decorates the routes that may run the engine; only answers that did run it are counted."""
+
+
+def init_rate_limits(app: Flask) -> None:
+    for name, value in DEFAULTS.items():
+        app.config.setdefault(name, value)
+    limiter.init_app(app)
