@@ -1,9 +1,10 @@
 """What a filtering call will cost, worked out from its sizes before it starts.
 
 The time is the engine's own cost model (:mod:`kernels.methods`, fitted to measured runs) for the method each
-pass would use, plus the float64 rerun that follows when float32's rounding bound fails, which cannot be
-known in advance: a budget must count the worst case. Memory is the largest set of float64 arrays a pass
-holds at once: its padded source, its output and the previous pass's output.
+pass would use, plus the float64 rerun with the same methods that follows when float32's rounding bound
+fails, which cannot be known in advance: a budget must count it. (A third run, tap by tap, follows only when
+a kernel's rank-1 factors are too inexact even in float64; it is not counted.) Memory is the largest set of
+float64 arrays a pass holds at once: its padded source, its output and the previous pass's output.
 """
 
 from __future__ import annotations
@@ -44,16 +45,14 @@ def filter_cost(image_shape: tuple[int, ...], kernel: np.ndarray, options: Optio
     scaled = weights / float(options.divisor)
     separable = rank_one_factors(weights) is not None
     channels = image_shape[2] if len(image_shape) == 3 else 1
-    first = rerun = 0.0
+    seconds = 0.0
     peak = 0
     previous = int(np.prod(image_shape[:2]))
     for geometry in passes:
-        first += min(methods.estimates(geometry, channels, scaled, separable).values())
-        # The rerun replaces separable passes by direct ones (their factorisation error does not shrink).
-        rerun += min(methods.estimates(geometry, channels, scaled, False).values())
+        seconds += min(methods.estimates(geometry, channels, scaled, separable).values())
         (h, w), (top, bottom), (left, right) = geometry.image_shape, geometry.pad_rows, geometry.pad_cols
         padded = (h + top + max(bottom, 0)) * (w + left + max(right, 0))
         out = geometry.out_shape[0] * geometry.out_shape[1]
         peak = max(peak, 8 * channels * (padded + out + previous))
         previous = out
-    return Cost(first + FLOAT64_FACTOR * rerun, peak)
+    return Cost((1 + FLOAT64_FACTOR) * seconds, peak)

@@ -10,7 +10,9 @@ Definitions (the page and the API explain the same ones):
 
 Numbers are computed in float32 when that provably stays within 1e-4 × max(1, max |value|) of exact
 arithmetic: after the run, a worst-case rounding bound for the method used is compared with that
-tolerance, and the whole run is repeated in float64 when the bound does not hold.
+tolerance, and the whole run is repeated in float64 when the bound does not hold (with the same methods,
+then once more with every separable pass summed tap by tap if the bound still fails, since a rank-1
+factorisation's own error does not shrink with precision).
 """
 
 from __future__ import annotations
@@ -264,6 +266,10 @@ def _run(image, weights, scaled, factors, passes, chosen, options, dtype):
     return current, previous, first_read, (lo, hi), error
 
 
+def _within_tolerance(read: tuple[float, float], largest: float, error: float) -> bool:
+    return bool(np.isfinite(read).all() and np.isfinite(largest) and error <= TOLERANCE * max(1.0, largest))
+
+
 def _overflow() -> InputError:
     return InputError(
         "kernel", "the result is too large to represent (beyond ±1.8e308): use smaller weights, a larger "
@@ -318,12 +324,16 @@ def _filter_checked(image: np.ndarray, kernel: np.ndarray, options: Options, met
     raw, last_input, read, (lo, hi), error = _run(image, weights, scaled, factors, passes, chosen, options,
                                                    np.float32)
     largest = max(-lo, hi)
-    if not (np.isfinite(read).all() and np.isfinite(largest) and error <= TOLERANCE * max(1.0, largest)):
-        if method == "auto" and "separable" in chosen:
-            chosen = ["direct" if m == "separable" else m for m in chosen]
+    if not _within_tolerance(read, largest, error):
         raw, last_input, read, (lo, hi), error = _run(image, weights, scaled, factors, passes, chosen, options,
                                                        np.float64)
         largest = max(-lo, hi)
+        if not _within_tolerance(read, largest, error) and method == "auto" and "separable" in chosen:
+            # The rank-1 factors' own error does not shrink with precision: sum every tap instead.
+            chosen = ["direct" if m == "separable" else m for m in chosen]
+            raw, last_input, read, (lo, hi), error = _run(image, weights, scaled, factors, passes, chosen, options,
+                                                           np.float64)
+            largest = max(-lo, hi)
         if not np.isfinite(read).all():
             raise InputError("image", "every pixel value must be a finite number")
     if not np.isfinite(largest):
