@@ -13,7 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from kernels import limits
 from web import api, pages
-from web.budget import Budget
+from web.budget import Budget, end_turn
 from web.compute import Services
 from web.errors import register_error_handlers
 from web.rate_limits import init_rate_limits
@@ -33,6 +33,11 @@ DEFAULTS: dict[str, Any] = {
     # The most one request may cost before it is refused (422, saying which setting to turn down).
     "REQUEST_BUDGET_SECONDS": 2.0,
     "REQUEST_BUDGET_BYTES": 1 << 30,
+    # Requests modelled at HEAVY_SECONDS or more take turns: HEAVY_SLOTS at once per process, HEAVY_QUEUE waiting,
+    # the rest 503 with Retry-After, so pointing, cached pictures and /healthz never queue behind them.
+    "HEAVY_SECONDS": 0.25,
+    "HEAVY_SLOTS": 1,
+    "HEAVY_QUEUE": 2,
     # Who may put the pages in an iframe: a CSP frame-ancestors source list ("*" = any site, "'self'" = none else).
     "FRAME_ANCESTORS": "*",
     # Multipart framing around a maximal upload needs a little room above the file itself.
@@ -74,7 +79,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config.update(config)
 
     upload_folder = Path(app.config["UPLOAD_FOLDER"] or Path(app.instance_path) / "uploads")
-    budget = Budget(float(app.config["REQUEST_BUDGET_SECONDS"]), int(app.config["REQUEST_BUDGET_BYTES"]))
+    budget = Budget(float(app.config["REQUEST_BUDGET_SECONDS"]), int(app.config["REQUEST_BUDGET_BYTES"]),
+                    float(app.config["HEAVY_SECONDS"]), int(app.config["HEAVY_SLOTS"]), int(app.config["HEAVY_QUEUE"]))
     app.extensions["image_kernels"] = Services.create(
         app.config["PRESETS_PATH"], upload_folder, int(app.config["UPLOAD_STORE_MAX"]),
         int(app.config["UPLOAD_STORE_BYTES"]), budget,
@@ -85,6 +91,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     Compress(app)
     init_rate_limits(app)
+    app.teardown_request(end_turn)
     if int(app.config["PROXY_COUNT"]):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=int(app.config["PROXY_COUNT"]), x_proto=1, x_host=1)
 

@@ -101,3 +101,26 @@ def test_the_heaviest_allowed_request_answers_within_one_and_a_half_budgets(tmp_
     answer = client.get(f"/api/output.png?image=astronaut&{family.format(n=allowed)}")
     assert answer.status_code == 200
     assert time.perf_counter() - started <= 1.5 * budget
+
+
+def test_heavy_requests_take_turns_and_light_ones_never_wait(tmp_path):
+    config = {"TESTING": True, "UPLOAD_FOLDER": str(tmp_path), "HEAVY_SECONDS": 0.05, "HEAVY_QUEUE": 0}
+    client = create_app(config).test_client()
+    gate = client.application.extensions["image_kernels"].heavy
+    heavy = "/api/output.png?image=astronaut&kernel=log(31,4)&dilation=2&color=rgb"
+    assert gate._slots.acquire(blocking=False)  # another heavy request is running
+    try:
+        busy = client.get(heavy)
+        assert busy.status_code == 503 and int(busy.headers["Retry-After"]) >= 1
+        assert "busy with heavy pictures" in busy.get_json()["error"]
+        started = time.perf_counter()
+        assert client.get("/healthz").status_code == 200
+        assert client.get("/api/output.png?image=face&kernel=blur").status_code == 200  # light: no turn needed
+        assert client.get("/?image=face&kernel=blur").status_code == 200
+        assert time.perf_counter() - started < 1.0
+    finally:
+        gate._slots.release()
+    assert client.get(heavy).status_code == 200
+    assert client.get(heavy).status_code == 200  # cached now: no turn taken, and the slot was given back
+    assert gate._slots.acquire(blocking=False)
+    gate._slots.release()

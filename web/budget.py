@@ -8,8 +8,11 @@ largest dilations up to 2.5×, so the budget counts :data:`MODEL_MARGIN` times t
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from flask import g
 
 from kernels.cost import Cost, filter_cost
 from kernels.errors import InputError
@@ -23,10 +26,53 @@ MODEL_MARGIN = 3.0
 @dataclass(frozen=True)
 class Budget:
     """The most one request may cost: ``seconds`` of computing (default 2 s on a 2-core machine) and
-    ``peak_bytes`` of working arrays at once (default 1 GiB)."""
+    ``peak_bytes`` of working arrays at once (default 1 GiB).
+
+    Requests costing ``heavy_seconds`` or more are heavy: at most ``heavy_slots`` of them run at once in a
+    process and at most ``heavy_queue`` wait for a slot; any more get 503 with ``Retry-After``. Everything
+    lighter (pointing, cached pictures, ``/healthz``) never waits for them.
+    """
 
     seconds: float = 2.0
     peak_bytes: int = 1 << 30
+    heavy_seconds: float = 0.25
+    heavy_slots: int = 1
+    heavy_queue: int = 2
+
+
+class Busy(Exception):
+    """Too many heavy requests are running or waiting in this process; try again after ``retry_after`` s."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"the server is busy with heavy pictures; try again in {retry_after} s")
+        self.retry_after = retry_after
+
+
+class HeavyGate:
+    """The slots heavy requests take turns in (see :class:`Budget`); thread-safe."""
+
+    def __init__(self, budget: Budget) -> None:
+        self.budget = budget
+        self._slots = threading.BoundedSemaphore(budget.heavy_slots)
+        self._lock = threading.Lock()
+        self._waiting = 0
+
+    def enter(self, seconds: float) -> threading.BoundedSemaphore:
+        """Take a slot, waiting if need be (the caller releases it when its request ends); raises :class:`Busy`
+        when the queue is full or no slot frees within twice the budget."""
+        if self._slots.acquire(blocking=False):
+            return self._slots
+        with self._lock:
+            if self._waiting >= self.budget.heavy_queue:
+                raise Busy(max(1, round(seconds * (self._waiting + 1))))
+            self._waiting += 1
+        try:
+            if not self._slots.acquire(timeout=2 * self.budget.seconds):
+                raise Busy(max(1, round(self.budget.seconds)))
+        finally:
+            with self._lock:
+                self._waiting -= 1
+        return self._slots
 
 
 def engine_states(state: State) -> list[State]:
@@ -82,3 +128,17 @@ def _knobs(calls: list[tuple[tuple[int, ...], State]], compared: int) -> tuple[s
     words = [knob[2] for knob in knobs]
     text = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
     return knobs[0][1], text + "."
+
+
+def take_turn(gate: HeavyGate, cost: Cost) -> None:
+    """Hold a heavy slot for the rest of this request when ``cost`` makes it heavy (released by
+    :func:`end_turn` when the request ends)."""
+    if cost.seconds < gate.budget.heavy_seconds or g.get("heavy_slot") is not None:
+        return
+    g.heavy_slot = gate.enter(cost.seconds)
+
+
+def end_turn(_error: BaseException | None = None) -> None:
+    slot = g.pop("heavy_slot", None)
+    if slot is not None:
+        slot.release()

@@ -16,8 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from flask import has_request_context
 
 from kernels import samples
+from kernels.cost import Cost
 from kernels.display import check_display, render
 from kernels.engine import FilterResult, filter_image
 from kernels.explain import explain
@@ -26,7 +28,7 @@ from kernels.images import encode_png, fit_working_size, to_engine_input
 from kernels.presets import Preset, load_presets
 from kernels.preview import Preview, encode_preview
 from kernels.store import ImageStore, is_image_id
-from web.budget import Budget, check_budget, engine_states
+from web.budget import Budget, HeavyGate, check_budget, engine_states, take_turn
 from web.rate_limits import note_computed
 from web.state import State
 
@@ -63,6 +65,10 @@ class LRU:
         self._bytes = 0
         self._lock = threading.Lock()
         self._making: dict[Hashable, threading.Event] = {}
+
+    def __contains__(self, key: Hashable) -> bool:
+        with self._lock:
+            return key in self._items
 
     def get_or_make(self, key: Hashable, make: Callable[[], Any]) -> Any:
         while True:
@@ -108,6 +114,10 @@ class Services:
     picture_keys: LRU = field(default_factory=lambda: LRU(256))
     """The cache key of the picture each ``/picture?…`` address shows (see ``web.pictures``)."""
     budget: Budget = field(default_factory=Budget)
+    heavy: HeavyGate = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.heavy = HeavyGate(self.budget)
 
     @classmethod
     def create(cls, presets_path: str | None, upload_folder: Path, upload_max: int, upload_bytes: int,
@@ -115,10 +125,16 @@ class Services:
         store = ImageStore(upload_folder, upload_max, max_bytes=upload_bytes)
         return cls(presets=load_presets(presets_path), store=store, budget=budget or Budget())
 
-    def check_budget(self, states: list[State], compared: int = 0) -> None:
-        """Refuse the engine calls these states need when, together, they cost more than the budget."""
+    def check_budget(self, states: list[State], compared: int = 0) -> Cost:
+        """Refuse the engine calls these states need when, together, they cost more than the budget; returns
+        the cost of those whose results are not cached yet (what the request will really compute)."""
         calls = [(self.engine_input(s).shape, plain) for s in states for plain in engine_states(s)]
         check_budget(self.budget, calls, compared)
+        missing = [(shape, plain) for shape, plain in calls if plain.filter_key() not in self.results]
+        cost = check_budget(self.budget, missing, compared)
+        if has_request_context():
+            take_turn(self.heavy, cost)
+        return cost
 
     def rgb_image(self, name: str) -> np.ndarray:
         """The named sample or upload as uint8 RGB, (H, W, 3); an upload id is always asked of the store, so

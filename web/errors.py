@@ -8,6 +8,8 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from kernels import limits
 from kernels.errors import InputError
+from web.budget import Busy
+from web.rate_limits import seconds_until_reset
 
 STATUS_BY_KIND = {"invalid": 400, "forbidden": 403, "too_large": 413, "unsupported": 415, "too_expensive": 422}
 
@@ -34,12 +36,23 @@ def register_error_handlers(app: Flask) -> None:
         mb = limits.MAX_UPLOAD_BYTES // (1024 * 1024)
         return error_response(f"file: uploads are limited to {mb} MB", "file", 413)
 
+    @app.errorhandler(Busy)
+    def busy(err: Busy):
+        response = error_response(str(err), None, 503)
+        response = response if isinstance(response, Response) else app.make_response(response)
+        response.headers["Retry-After"] = str(err.retry_after)
+        return response
+
     @app.errorhandler(RateLimitExceeded)
     def too_many(err: RateLimitExceeded):
         what = "uploads" if "upload" in str(err.limit.scope or "") else "new pictures"
-        message = (f"too many {what} from your network ({err.description}); wait a moment and try again: "
+        wait = seconds_until_reset()
+        message = (f"too many {what} from your network ({err.description}); try again in {wait} s: "
                    "a class shares one address, so the limit is for all of you together")
-        return error_response(message, None, 429)
+        response = error_response(message, None, 429)
+        response = response if isinstance(response, Response) else app.make_response(response)
+        response.headers["Retry-After"] = str(wait)
+        return response
 
     @app.errorhandler(HTTPException)
     def http_error(err: HTTPException):

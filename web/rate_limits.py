@@ -9,6 +9,8 @@ Counters live in memory (one set per worker process) unless ``RATELIMIT_STORAGE_
 
 from __future__ import annotations
 
+import time
+
 from flask import Flask, Response, current_app, g, has_request_context, request
 from flask_limiter import Limiter
 
@@ -16,7 +18,8 @@ DEFAULTS = {
     "UPLOAD_RATE_LIMIT": "60 per minute;600 per hour",
     "RENDER_RATE_LIMIT": "1200 per minute",
     "RATELIMIT_STORAGE_URI": "memory://",
-    "RATELIMIT_HEADERS_ENABLED": True,
+    # Off: Flask-Limiter would put Retry-After on every answer (a 503's own included); the 429 sets its own.
+    "RATELIMIT_HEADERS_ENABLED": False,
 }
 """Settings (``IMAGE_KERNELS_*`` in the environment), in Flask-Limiter's notation."""
 
@@ -51,3 +54,9 @@ def init_rate_limits(app: Flask) -> None:
     for name, value in DEFAULTS.items():
         app.config.setdefault(name, value)
     limiter.init_app(app)
+
+
+def seconds_until_reset() -> int:
+    """Seconds until the limit this request broke lets requests through again (at least 1)."""
+    current = limiter.current_limit
+    return max(1, int(current.reset_at - time.time())) if current is not None else 60
