@@ -26,6 +26,9 @@ DEFAULTS: dict[str, Any] = {
     "UPLOAD_FOLDER": None,
     "UPLOAD_STORE_MAX": 500,
     "UPLOAD_STORE_BYTES": 2 * 2**30,
+    # A Redis URL (redis://host:6379/0): uploads and rate-limit counters then live there, shared by every
+    # instance; the folder and the bounds above are not used for uploads.
+    "REDIS_URL": None,
     # Proxies in front that set X-Forwarded-For (nginx: 1); rate limits then count the client's own address.
     "PROXY_COUNT": 0,
     # Other sites whose pages may post uploads here (origins such as "https://course.example.org").
@@ -83,7 +86,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
                     float(app.config["HEAVY_SECONDS"]), int(app.config["HEAVY_SLOTS"]), int(app.config["HEAVY_QUEUE"]))
     app.extensions["image_kernels"] = Services.create(
         app.config["PRESETS_PATH"], upload_folder, int(app.config["UPLOAD_STORE_MAX"]),
-        int(app.config["UPLOAD_STORE_BYTES"]), budget,
+        int(app.config["UPLOAD_STORE_BYTES"]), budget, app.config["REDIS_URL"],
     )
 
     app.register_blueprint(api.bp)

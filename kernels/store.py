@@ -56,7 +56,45 @@ def is_image_id(text: str) -> bool:
     return isinstance(text, str) and _ID_PATTERN.fullmatch(text) is not None
 
 
-class ImageStore:
+class PixelMemory:
+    """Decoded pixels of recently used uploads, kept in this process up to ``memory_bytes`` bytes, so repeated
+    requests for one upload do not decode it again. Only a store that has just confirmed the upload is
+    still stored may hand them out. Thread-safe."""
+
+    def __init__(self, memory_bytes: int) -> None:
+        self.memory_bytes = memory_bytes
+        self._lock = threading.Lock()
+        self._memory: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._memory_used = 0
+
+    def _recall(self, image_id: str) -> np.ndarray | None:
+        with self._lock:
+            pixels = self._memory.get(image_id)
+            if pixels is not None:
+                self._memory.move_to_end(image_id)
+            return pixels
+
+    def _remember(self, image_id: str, pixels: np.ndarray) -> None:
+        if pixels.nbytes > self.memory_bytes:
+            return
+        with self._lock:
+            if image_id in self._memory:
+                self._memory.move_to_end(image_id)
+                return
+            self._memory[image_id] = pixels
+            self._memory_used += pixels.nbytes
+            while self._memory_used > self.memory_bytes:
+                _, dropped = self._memory.popitem(last=False)
+                self._memory_used -= dropped.nbytes
+
+    def _forget(self, image_id: str) -> None:
+        with self._lock:
+            dropped = self._memory.pop(image_id, None)
+            if dropped is not None:
+                self._memory_used -= dropped.nbytes
+
+
+class ImageStore(PixelMemory):
     """Uploaded images in ``folder``, at most ``max_items`` of them, oldest evicted first.
 
     Decoded pixels of recently used images are also kept in memory, up to ``memory_bytes`` bytes, so
@@ -70,14 +108,11 @@ class ImageStore:
             raise ValueError(f"max_items must be at least 1, got {max_items}")
         if max_bytes < 1:
             raise ValueError(f"max_bytes must be at least 1, got {max_bytes}")
+        super().__init__(memory_bytes)
         self.folder = Path(folder)
         self.max_items = max_items
         self.max_bytes = max_bytes
-        self.memory_bytes = memory_bytes
         self.folder.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.Lock()
-        self._memory: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._memory_used = 0
         self._remove_stale_temporaries()
 
     def put(self, data: bytes) -> tuple[str, np.ndarray]:
@@ -115,11 +150,9 @@ class ImageStore:
         if path is None:  # evicted, here or by another worker: whatever this process remembers is stale
             self._forget(image_id)
             raise InputError("image", EVICTED, image_id, kind="gone")
-        with self._lock:
-            pixels = self._memory.get(image_id)
-            if pixels is not None:
-                self._memory.move_to_end(image_id)
-                return pixels
+        pixels = self._recall(image_id)
+        if pixels is not None:
+            return pixels
         try:
             pixels = self._read(path)
         except FileNotFoundError:
@@ -213,25 +246,6 @@ class ImageStore:
                 path.unlink()
             self._forget(path.stem)
             count, used = count - 1, used - size
-
-    def _remember(self, image_id: str, pixels: np.ndarray) -> None:
-        if pixels.nbytes > self.memory_bytes:
-            return
-        with self._lock:
-            if image_id in self._memory:
-                self._memory.move_to_end(image_id)
-                return
-            self._memory[image_id] = pixels
-            self._memory_used += pixels.nbytes
-            while self._memory_used > self.memory_bytes:
-                _, dropped = self._memory.popitem(last=False)
-                self._memory_used -= dropped.nbytes
-
-    def _forget(self, image_id: str) -> None:
-        with self._lock:
-            dropped = self._memory.pop(image_id, None)
-            if dropped is not None:
-                self._memory_used -= dropped.nbytes
 
     def _remove_stale_temporaries(self) -> None:
         """Delete temporary files left by a process that died while writing (on start and before each save)."""

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure the system tools the tests drive are present: Chromium (browser tests),
-# ImageMagick (exported command lines) and npm (axe-core). Installs them with apt-get
-# when it can; otherwise says how. Under CI=true a missing tool is an error.
+# ImageMagick (exported command lines), npm (axe-core), nginx and redis-server (the topology
+# tests). Installs them with apt-get when it can; otherwise says how. Under CI=true a missing
+# tool is an error.
 set -euo pipefail
 
 missing=()
@@ -13,6 +14,9 @@ else
   command -v convert >/dev/null 2>&1 || command -v magick >/dev/null 2>&1 || missing+=(imagemagick)
 fi
 command -v npm >/dev/null 2>&1 || missing+=(npm)
+# The topology tests run real nginx and redis-server processes on loopback.
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || missing+=(redis-server)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then

@@ -28,6 +28,7 @@ from kernels.images import encode_png, fit_working_size, to_engine_input
 from kernels.presets import Preset, load_presets
 from kernels.preview import Preview, encode_preview
 from kernels.store import ImageStore, is_image_id
+from kernels.store_redis import RedisImageStore
 from web.budget import Budget, HeavyGate, check_budget, engine_states, take_turn
 from web.rate_limits import note_computed
 from web.state import State
@@ -107,7 +108,7 @@ class Services:
     """What the routes share: the preset library, the upload store and the caches."""
 
     presets: dict[str, Preset]
-    store: ImageStore
+    store: ImageStore | RedisImageStore
     inputs: LRU = field(default_factory=lambda: LRU(16, 256 * 1024 * 1024))
     results: LRU = field(default_factory=lambda: LRU(8, 512 * 1024 * 1024))
     pngs: LRU = field(default_factory=lambda: LRU(64, 128 * 1024 * 1024))
@@ -121,8 +122,13 @@ class Services:
 
     @classmethod
     def create(cls, presets_path: str | None, upload_folder: Path, upload_max: int, upload_bytes: int,
-               budget: Budget | None = None) -> Services:
-        store = ImageStore(upload_folder, upload_max, max_bytes=upload_bytes)
+               budget: Budget | None = None, redis_url: str | None = None) -> Services:
+        """The services of one app; uploads in Redis when ``redis_url`` is given, else in ``upload_folder``."""
+        store: ImageStore | RedisImageStore
+        if redis_url:
+            store = RedisImageStore(redis_url)
+        else:
+            store = ImageStore(upload_folder, upload_max, max_bytes=upload_bytes)
         return cls(presets=load_presets(presets_path), store=store, budget=budget or Budget())
 
     def check_budget(self, states: list[State], compared: int = 0) -> Cost:

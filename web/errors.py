@@ -11,7 +11,8 @@ from kernels.errors import InputError
 from web.budget import Busy
 from web.rate_limits import seconds_until_reset
 
-STATUS_BY_KIND = {"invalid": 400, "forbidden": 403, "too_large": 413, "unsupported": 415, "too_expensive": 422}
+STATUS_BY_KIND = {"invalid": 400, "forbidden": 403, "too_large": 413, "unsupported": 415, "too_expensive": 422,
+                  "unavailable": 503}
 
 
 def wants_json() -> bool:

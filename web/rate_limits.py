@@ -18,6 +18,9 @@ DEFAULTS = {
     "UPLOAD_RATE_LIMIT": "60 per minute;600 per hour",
     "RENDER_RATE_LIMIT": "1200 per minute",
     "RATELIMIT_STORAGE_URI": "memory://",
+    # Redis down: count in this process's memory meanwhile rather than fail the request.
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+    "RATELIMIT_SWALLOW_ERRORS": True,
     # Off: Flask-Limiter would put Retry-After on every answer (a 503's own included); the 429 sets its own.
     "RATELIMIT_HEADERS_ENABLED": False,
 }
@@ -51,8 +54,11 @@ render_limit = limiter.shared_limit(lambda: current_app.config["RENDER_RATE_LIMI
 
 
 def init_rate_limits(app: Flask) -> None:
+    """Set the defaults (counters in Redis when ``REDIS_URL`` is set and no other storage is named)."""
     for name, value in DEFAULTS.items():
         app.config.setdefault(name, value)
+    if app.config.get("REDIS_URL") and app.config["RATELIMIT_STORAGE_URI"] == DEFAULTS["RATELIMIT_STORAGE_URI"]:
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
     limiter.init_app(app)
 
 

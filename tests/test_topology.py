@@ -1,0 +1,103 @@
+"""The production topology with real processes on loopback: nginx in front of two gunicorn instances of the
+app, uploads and rate-limit counters in redis-server. What docker-compose.yml deploys, without Docker."""
+
+from __future__ import annotations
+
+import io
+import json
+import threading
+import urllib.error
+import urllib.request
+from contextlib import ExitStack
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from tests.servers import app_instance, nginx_in_front, redis_server, stop
+
+pytestmark = pytest.mark.slow
+
+
+def get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=20) as answer:
+            return answer.status, dict(answer.headers), answer.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def upload(base: str, seed: int) -> str:
+    pixels = np.random.default_rng(seed).integers(0, 256, (40, 60, 3), dtype=np.uint8)
+    buffer = io.BytesIO()
+    Image.fromarray(pixels).save(buffer, "PNG")
+    boundary = "----ik"
+    body = (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="p.png"\r\n'
+            "Content-Type: image/png\r\n\r\n").encode() + buffer.getvalue() + f"\r\n--{boundary}--\r\n".encode()
+    request = urllib.request.Request(f"{base}/api/images", data=body, method="POST",
+                                     headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    with urllib.request.urlopen(request, timeout=20) as answer:
+        return json.loads(answer.read())["id"]
+
+
+@pytest.fixture
+def topology(tmp_path: Path):
+    (tmp_path / "redis").mkdir()
+    (tmp_path / "nginx").mkdir()
+    with redis_server(tmp_path / "redis") as redis:
+        env = {"IMAGE_KERNELS_REDIS_URL": redis.url, "IMAGE_KERNELS_PROXY_COUNT": "1",
+               "IMAGE_KERNELS_UPLOAD_FOLDER": str(tmp_path / "unused")}
+        with ExitStack() as stack:
+            one = stack.enter_context(app_instance(tmp_path, env))
+            two = stack.enter_context(app_instance(tmp_path, env))
+            front = stack.enter_context(nginx_in_front(tmp_path / "nginx", (one[0], two[0])))
+            yield {"redis": redis, "one": one, "two": two, "front": f"http://127.0.0.1:{front}"}
+
+
+def test_an_upload_through_one_instance_is_served_by_the_other(topology):
+    one, two = (f"http://127.0.0.1:{topology[name][0]}" for name in ("one", "two"))
+    image_id = upload(one, 1)
+    status, _, body = get(f"{two}/api/input.png?image={image_id}&color=rgb")
+    assert status == 200
+    expected = np.random.default_rng(1).integers(0, 256, (40, 60, 3), dtype=np.uint8)
+    np.testing.assert_array_equal(np.asarray(Image.open(io.BytesIO(body))), expected)
+
+
+def test_the_same_picture_address_reaches_the_app_once(topology):
+    path = "/api/preview/output?image=camera&kernel=emboss&edge=wrap"
+    first = get(topology["front"] + path)
+    second = get(topology["front"] + path)
+    assert first[0] == second[0] == 200 and first[2] == second[2]
+    assert (first[1]["X-Cache-Status"], second[1]["X-Cache-Status"]) == ("MISS", "HIT")
+    logs = [topology[name][2].read_text() for name in ("one", "two")]
+    assert sum(log.count("/api/preview/output?image=camera&kernel=emboss") for log in logs) == 1
+
+
+def test_killing_an_instance_under_load_loses_no_request_nginx_can_retry(topology):
+    answers: list[int] = []
+
+    def load() -> None:
+        for n in range(60):
+            answers.append(get(f"{topology['front']}/api/kernel?kernel=box({3 + 2 * (n % 5)})&offset={n}")[0])
+
+    thread = threading.Thread(target=load)
+    thread.start()
+    while len(answers) < 15:
+        threading.Event().wait(0.01)
+    stop(topology["one"][1], kill=True)
+    thread.join(60)
+    assert len(answers) == 60 and set(answers) == {200}
+
+
+def test_uploads_survive_a_redis_restart_and_an_outage_is_said_plainly(topology):
+    base = f"http://127.0.0.1:{topology['one'][0]}"
+    image_id = upload(base, 2)
+    redis = topology["redis"]
+    redis.stop()
+    status, _, body = get(f"{base}/api/output.png?image={image_id}&kernel=blur")
+    assert status == 503 and b"cannot be reached just now" in body
+    redis.start()
+    status, _, _ = get(f"http://127.0.0.1:{topology['two'][0]}/api/output.png?image={image_id}&kernel=blur")
+    assert status == 200  # kept by the append-only file
