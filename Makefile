@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run serve test test-fast lint bench bench-quick latency latency-networks clean
+.PHONY: run serve test test-fast lint bench bench-quick latency latency-networks load clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,11 @@ latency: $(VENV)/.dev
 latency-networks: $(VENV)/.dev
 	$(BIN)/python -m bench.latency --network classroom --big-photo
 	$(BIN)/python -m bench.latency --network phone --big-photo
+
+## A class, two attackers and slow clients against nginx + 2 instances + Redis on loopback (STUDENTS=50, SECONDS=60).
+load: $(VENV)/.dev
+	bash tools/ensure_test_tools.sh
+	$(BIN)/python -m bench.load --students $(or $(STUDENTS),50) --time $(or $(SECONDS),60)
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache .hypothesis

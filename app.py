@@ -13,7 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from kernels import limits
 from web import api, pages
-from web.budget import Budget, end_turn
+from web.budget import Budget
 from web.compute import Services
 from web.errors import register_error_handlers
 from web.rate_limits import init_rate_limits
@@ -36,8 +36,8 @@ DEFAULTS: dict[str, Any] = {
     # The most one request may cost before it is refused (422, saying which setting to turn down).
     "REQUEST_BUDGET_SECONDS": 2.0,
     "REQUEST_BUDGET_BYTES": 1 << 30,
-    # Requests modelled at HEAVY_SECONDS or more take turns: HEAVY_SLOTS at once per process, HEAVY_QUEUE waiting,
-    # the rest 503 with Retry-After, so pointing, cached pictures and /healthz never queue behind them.
+    # Work modelled at HEAVY_SECONDS or more runs on HEAVY_SLOTS low-priority threads per process, HEAVY_QUEUE
+    # waiting, the rest 503 with Retry-After, so pointing, cached pictures and /healthz never queue behind it.
     "HEAVY_SECONDS": 0.25,
     "HEAVY_SLOTS": 1,
     "HEAVY_QUEUE": 2,
@@ -94,7 +94,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     Compress(app)
     init_rate_limits(app)
-    app.teardown_request(end_turn)
     if int(app.config["PROXY_COUNT"]):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=int(app.config["PROXY_COUNT"]), x_proto=1, x_host=1)
 

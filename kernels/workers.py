@@ -30,6 +30,19 @@ WORKERS = max(1, min(4, os.cpu_count() or 1))
 
 _pool: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()
+_here = threading.local()
+
+
+@contextmanager
+def on_this_thread() -> Iterator[None]:
+    """Run every filtering call made by this thread in the body on this thread alone (no helper threads):
+    for work that runs at a lower priority and must not lend it to the shared helpers."""
+    before = getattr(_here, "alone", False)
+    _here.alone = True
+    try:
+        yield
+    finally:
+        _here.alone = before
 
 _blas_lock = threading.Lock()
 _blas_users = 0
@@ -91,7 +104,7 @@ def run_tasks(
     """
     if not tasks:
         return
-    if not parallel or len(tasks) == 1 or WORKERS == 1:
+    if not parallel or len(tasks) == 1 or WORKERS == 1 or getattr(_here, "alone", False):
         scratch = make_scratch()
         for task in tasks:
             work(task, scratch)

@@ -3,6 +3,8 @@ to turn down; work within it is answered."""
 
 from __future__ import annotations
 
+import os
+import threading
 import time
 from urllib.parse import parse_qsl
 
@@ -13,6 +15,7 @@ from app import create_app
 from kernels.cost import Cost, filter_cost
 from kernels.errors import InputError
 from kernels.options import Options
+from web.budget import HEAVY_NICE
 from web.state import parse_state
 
 HEAVY = "image=astronaut&kernel=box(63)&dilation=32&edge=kernel-crop&repeat=10&color=rgb"
@@ -103,24 +106,40 @@ def test_the_heaviest_allowed_request_answers_within_one_and_a_half_budgets(tmp_
     assert time.perf_counter() - started <= 1.5 * budget
 
 
-def test_heavy_requests_take_turns_and_light_ones_never_wait(tmp_path):
+def test_heavy_work_runs_apart_and_light_requests_never_wait_for_it(tmp_path):
     config = {"TESTING": True, "UPLOAD_FOLDER": str(tmp_path), "HEAVY_SECONDS": 0.05, "HEAVY_QUEUE": 0}
     client = create_app(config).test_client()
-    gate = client.application.extensions["image_kernels"].heavy
+    pool = client.application.extensions["image_kernels"].heavy
     heavy = "/api/output.png?image=astronaut&kernel=log(31,4)&dilation=2&color=rgb"
-    assert gate._slots.acquire(blocking=False)  # another heavy request is running
+    release = threading.Event()
+    pool._executor.submit(release.wait, 10)  # another heavy request holds the only slot
+    pool._pending += 1
     try:
         busy = client.get(heavy)
         assert busy.status_code == 503 and int(busy.headers["Retry-After"]) >= 1
         assert "busy with heavy pictures" in busy.get_json()["error"]
         started = time.perf_counter()
         assert client.get("/healthz").status_code == 200
-        assert client.get("/api/output.png?image=face&kernel=blur").status_code == 200  # light: no turn needed
+        assert client.get("/api/output.png?image=face&kernel=blur").status_code == 200  # light: not queued
         assert client.get("/?image=face&kernel=blur").status_code == 200
         assert time.perf_counter() - started < 1.0
     finally:
-        gate._slots.release()
+        pool._pending -= 1
+        release.set()
     assert client.get(heavy).status_code == 200
-    assert client.get(heavy).status_code == 200  # cached now: no turn taken, and the slot was given back
-    assert gate._slots.acquire(blocking=False)
-    gate._slots.release()
+    assert client.get(heavy).status_code == 200  # cached now: no heavy work at all
+    assert pool._pending == 0
+
+
+def test_heavy_work_runs_at_a_lower_priority_on_one_thread(tmp_path):
+    config = {"TESTING": True, "UPLOAD_FOLDER": str(tmp_path), "HEAVY_SECONDS": 0.05}
+    client = create_app(config).test_client()
+    pool = client.application.extensions["image_kernels"].heavy
+    seen = []
+
+    def where() -> None:
+        seen.append((os.getpriority(os.PRIO_PROCESS, threading.get_native_id()), threading.current_thread().name))
+
+    pool.run(where, 0.1)
+    nice, name = seen[0]
+    assert name.startswith("heavy") and nice >= os.getpriority(os.PRIO_PROCESS, 0) + HEAVY_NICE - 1

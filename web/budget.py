@@ -8,15 +8,18 @@ largest dilations up to 2.5×, so the budget counts :data:`MODEL_MARGIN` times t
 
 from __future__ import annotations
 
+import contextlib
+import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
-
-from flask import g
 
 from kernels.cost import Cost, filter_cost
 from kernels.errors import InputError
 from kernels.options import Options
+from kernels.workers import on_this_thread
 from web.state import DEFAULT_SIZE, State, size_text
 
 MODEL_MARGIN = 3.0
@@ -28,9 +31,10 @@ class Budget:
     """The most one request may cost: ``seconds`` of computing (default 2 s on a 2-core machine) and
     ``peak_bytes`` of working arrays at once (default 1 GiB).
 
-    Requests costing ``heavy_seconds`` or more are heavy: at most ``heavy_slots`` of them run at once in a
-    process and at most ``heavy_queue`` wait for a slot; any more get 503 with ``Retry-After``. Everything
-    lighter (pointing, cached pictures, ``/healthz``) never waits for them.
+    Requests whose uncached work costs ``heavy_seconds`` or more are heavy: that work runs on one of
+    ``heavy_slots`` threads of the process, at a lower priority, and at most ``heavy_queue`` wait for one; any
+    more get 503 with ``Retry-After``. Everything lighter (pointing, cached pictures, ``/healthz``) never waits
+    for them, and the operating system gives it the cores first.
     """
 
     seconds: float = 2.0
@@ -48,31 +52,52 @@ class Busy(Exception):
         self.retry_after = retry_after
 
 
-class HeavyGate:
-    """The slots heavy requests take turns in (see :class:`Budget`); thread-safe."""
+HEAVY_NICE = 10
+"""The scheduling priority of the heavy-work threads: when the cores are busy, a normal request's thread gets
+about ten times their share, so pointing and /healthz stay quick while heavy pictures are made."""
+
+
+def _lower_priority() -> None:
+    with contextlib.suppress(OSError, AttributeError):  # not Linux, or not allowed: run at the normal priority
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), HEAVY_NICE)
+
+
+class HeavyPool:
+    """The threads heavy work runs on, apart from the request threads and at a lower priority (see
+    :class:`Budget`); thread-safe."""
 
     def __init__(self, budget: Budget) -> None:
         self.budget = budget
-        self._slots = threading.BoundedSemaphore(budget.heavy_slots)
+        self._executor = ThreadPoolExecutor(max_workers=budget.heavy_slots, thread_name_prefix="heavy",
+                                            initializer=_lower_priority)
         self._lock = threading.Lock()
-        self._waiting = 0
+        self._pending = 0
 
-    def enter(self, seconds: float) -> threading.BoundedSemaphore:
-        """Take a slot, waiting if need be (the caller releases it when its request ends); raises :class:`Busy`
-        when the queue is full or no slot frees within twice the budget."""
-        if self._slots.acquire(blocking=False):
-            return self._slots
+    def run(self, work: Callable[[], object], seconds: float) -> None:
+        """Run ``work`` on a heavy thread (its filtering calls without helper threads) and wait for it.
+
+        Raises :class:`Busy` when every slot and the queue are taken, or when it has not started and finished
+        within twice the budget (it still finishes, for the caches).
+        """
         with self._lock:
-            if self._waiting >= self.budget.heavy_queue:
-                raise Busy(max(1, round(seconds * (self._waiting + 1))))
-            self._waiting += 1
+            if self._pending >= self.budget.heavy_slots + self.budget.heavy_queue:
+                raise Busy(max(1, round(seconds * (self._pending - self.budget.heavy_slots + 1))))
+            self._pending += 1
+        future = self._executor.submit(_alone, work)
+        future.add_done_callback(self._done)
         try:
-            if not self._slots.acquire(timeout=2 * self.budget.seconds):
-                raise Busy(max(1, round(self.budget.seconds)))
-        finally:
-            with self._lock:
-                self._waiting -= 1
-        return self._slots
+            future.result(timeout=2 * self.budget.seconds)
+        except FutureTimeout:
+            raise Busy(max(1, round(self.budget.seconds))) from None
+
+    def _done(self, _future: Future) -> None:
+        with self._lock:
+            self._pending -= 1
+
+
+def _alone(work: Callable[[], object]) -> object:
+    with on_this_thread():
+        return work()
 
 
 def engine_states(state: State) -> list[State]:
@@ -128,17 +153,3 @@ def _knobs(calls: list[tuple[tuple[int, ...], State]], compared: int) -> tuple[s
     words = [knob[2] for knob in knobs]
     text = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
     return knobs[0][1], text + "."
-
-
-def take_turn(gate: HeavyGate, cost: Cost) -> None:
-    """Hold a heavy slot for the rest of this request when ``cost`` makes it heavy (released by
-    :func:`end_turn` when the request ends)."""
-    if cost.seconds < gate.budget.heavy_seconds or g.get("heavy_slot") is not None:
-        return
-    g.heavy_slot = gate.enter(cost.seconds)
-
-
-def end_turn(_error: BaseException | None = None) -> None:
-    slot = g.pop("heavy_slot", None)
-    if slot is not None:
-        slot.release()

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from flask import has_request_context
 
 from kernels import samples
 from kernels.cost import Cost
@@ -29,7 +28,7 @@ from kernels.presets import Preset, load_presets
 from kernels.preview import Preview, encode_preview
 from kernels.store import ImageStore, is_image_id
 from kernels.store_redis import RedisImageStore
-from web.budget import Budget, HeavyGate, check_budget, engine_states, take_turn
+from web.budget import Budget, HeavyPool, check_budget, engine_states
 from web.rate_limits import note_computed
 from web.state import State
 
@@ -115,10 +114,10 @@ class Services:
     picture_keys: LRU = field(default_factory=lambda: LRU(256))
     """The cache key of the picture each ``/picture?…`` address shows (see ``web.pictures``)."""
     budget: Budget = field(default_factory=Budget)
-    heavy: HeavyGate = field(init=False)
+    heavy: HeavyPool = field(init=False)
 
     def __post_init__(self) -> None:
-        self.heavy = HeavyGate(self.budget)
+        self.heavy = HeavyPool(self.budget)
 
     @classmethod
     def create(cls, presets_path: str | None, upload_folder: Path, upload_max: int, upload_bytes: int,
@@ -138,8 +137,8 @@ class Services:
         check_budget(self.budget, calls, compared)
         missing = [(shape, plain) for shape, plain in calls if plain.filter_key() not in self.results]
         cost = check_budget(self.budget, missing, compared)
-        if has_request_context():
-            take_turn(self.heavy, cost)
+        if cost.seconds >= self.budget.heavy_seconds:
+            self.heavy.run(lambda: [self.result(plain) for _, plain in missing], cost.seconds)
         return cost
 
     def rgb_image(self, name: str) -> np.ndarray:

@@ -2,8 +2,10 @@
 
 A class behind one school NAT shares one address, so the limits are sized for a class, not a person:
 30 students who each upload a photo at the start of a lesson, and 50 who each edit a kernel every 3 s
-(about 1,000 new pictures a minute). Only work that misses every cache counts towards the render limit:
-pointing at pixels of a picture already made, and pictures other students made first, cost nothing.
+(about 2,000 new pictures a minute: each edit makes the playground's picture and the face's). Only answers
+that ran the engine count towards the render limit, and answers to pointing (``part=``) are never refused by
+it: pointing mostly reads pictures already made, and the request budget and the heavy-work slots bound
+what it can cost.
 Counters live in memory (one set per worker process) unless ``RATELIMIT_STORAGE_URI`` names Redis.
 """
 
@@ -16,7 +18,7 @@ from flask_limiter import Limiter
 
 DEFAULTS = {
     "UPLOAD_RATE_LIMIT": "60 per minute;600 per hour",
-    "RENDER_RATE_LIMIT": "1200 per minute",
+    "RENDER_RATE_LIMIT": "3000 per minute",
     "RATELIMIT_STORAGE_URI": "memory://",
     # Redis down: count in this process's memory meanwhile rather than fail the request.
     "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
@@ -48,8 +50,12 @@ def _computed(response: Response) -> bool:
 upload_limit = limiter.shared_limit(lambda: current_app.config["UPLOAD_RATE_LIMIT"], scope="upload")
 """Decorates the routes that store an upload."""
 
+def _pointing() -> bool:
+    return "part" in request.args
+
+
 render_limit = limiter.shared_limit(lambda: current_app.config["RENDER_RATE_LIMIT"], scope="render",
-                                    deduct_when=_computed)
+                                    deduct_when=_computed, exempt_when=_pointing)
 """Decorates the routes that may run the engine; only answers that did run it are counted."""
 
 
