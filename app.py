@@ -40,7 +40,7 @@ DEFAULTS: dict[str, Any] = {
     # waiting, the rest 503 with Retry-After, so pointing, cached pictures and /healthz never queue behind it.
     "HEAVY_SECONDS": 0.25,
     "HEAVY_SLOTS": 1,
-    "HEAVY_QUEUE": 2,
+    "HEAVY_QUEUE": 1,
     # Who may put the pages in an iframe: a CSP frame-ancestors source list ("*" = any site, "'self'" = none else).
     "FRAME_ANCESTORS": "*",
     # Multipart framing around a maximal upload needs a little room above the file itself.

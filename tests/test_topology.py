@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import io
 import json
+import socket
 import threading
+import time
 import urllib.error
 import urllib.request
 from contextlib import ExitStack
@@ -18,6 +20,9 @@ from PIL import Image
 from tests.servers import app_instance, nginx_in_front, redis_server, stop
 
 pytestmark = pytest.mark.slow
+
+HEAVY = "kernel=log(63,8)&dilation=8&color=rgb&repeat=2"
+"""Close to the heaviest request the default budget allows on the 512² astronaut."""
 
 
 def get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
@@ -40,6 +45,18 @@ def upload(base: str, seed: int) -> str:
                                      headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
     with urllib.request.urlopen(request, timeout=20) as answer:
         return json.loads(answer.read())["id"]
+
+
+def app_hits(topology: dict, path: str) -> int:
+    """How many requests for ``path`` the two instances logged (the access log is written a moment after)."""
+    deadline, hits = time.monotonic() + 5, 0
+    while time.monotonic() < deadline:
+        hits = sum(topology[name][2].read_text().count(path) for name in ("one", "two") if topology[name][2].exists())
+        if hits:
+            time.sleep(0.5)  # let a second request, if there were one, reach the log too
+            return sum(topology[name][2].read_text().count(path) for name in ("one", "two"))
+        time.sleep(0.05)
+    return hits
 
 
 @pytest.fixture
@@ -71,8 +88,7 @@ def test_the_same_picture_address_reaches_the_app_once(topology):
     second = get(topology["front"] + path)
     assert first[0] == second[0] == 200 and first[2] == second[2]
     assert (first[1]["X-Cache-Status"], second[1]["X-Cache-Status"]) == ("MISS", "HIT")
-    logs = [topology[name][2].read_text() for name in ("one", "two")]
-    assert sum(log.count("/api/preview/output?image=camera&kernel=emboss") for log in logs) == 1
+    assert app_hits(topology, "/api/preview/output?image=camera&kernel=emboss") == 1
 
 
 def test_killing_an_instance_under_load_loses_no_request_nginx_can_retry(topology):
@@ -101,3 +117,42 @@ def test_uploads_survive_a_redis_restart_and_an_outage_is_said_plainly(topology)
     redis.start()
     status, _, _ = get(f"http://127.0.0.1:{topology['two'][0]}/api/output.png?image={image_id}&kernel=blur")
     assert status == 200  # kept by the append-only file
+
+
+def test_eight_heaviest_requests_and_eight_slow_clients_leave_healthz_quick(topology):
+    front = topology["front"]
+    host, port = front.removeprefix("http://").split(":")
+    stop_at = time.monotonic() + 8
+    statuses: list[int] = []
+
+    def heavy(n: int) -> None:
+        while time.monotonic() < stop_at:
+            offset = f"{n}.{time.time_ns() % 10**9}"
+            statuses.append(get(f"{front}/api/output.png?image=astronaut&{HEAVY}&offset={offset}")[0])
+
+    def slow() -> None:
+        with socket.create_connection((host, int(port)), timeout=20) as sock:
+            for byte in b"GET /healthz HTTP/1.1\r\nHost: x\r\n":
+                if time.monotonic() >= stop_at:
+                    return
+                try:
+                    sock.send(bytes([byte]))
+                except OSError:  # nginx gave up on this client: that is the point
+                    return
+                time.sleep(1.0)
+
+    workers = [threading.Thread(target=heavy, args=(n,)) for n in range(8)]
+    workers += [threading.Thread(target=slow) for _ in range(8)]
+    for worker in workers:
+        worker.start()
+    time.sleep(1.5)  # the heavy work and the slow sockets are all under way
+    times = []
+    while time.monotonic() < stop_at - 0.5:
+        started = time.perf_counter()
+        assert get(front + "/healthz")[0] == 200
+        times.append(time.perf_counter() - started)
+        time.sleep(0.25)
+    for worker in workers:
+        worker.join(30)
+    assert times and max(times) < 1.0, times
+    assert set(statuses) <= {200, 503} and 200 in statuses

@@ -41,7 +41,7 @@ class Budget:
     peak_bytes: int = 1 << 30
     heavy_seconds: float = 0.25
     heavy_slots: int = 1
-    heavy_queue: int = 2
+    heavy_queue: int = 1
 
 
 class Busy(Exception):
