@@ -21,6 +21,11 @@ import numpy as np
 from kernels.errors import InputError
 from kernels.options import DISPLAYS
 
+SIGNED_COLOURS_FROM_ZERO = "white at 0, orange above 0"
+SIGNED_COLOURS = "blue below 0, " + SIGNED_COLOURS_FROM_ZERO
+"""The signed display's colours in words: the one wording every page and legend uses (the shorter one for
+values that are never negative)."""
+
 _SIGNED_ANCHORS = (  # (position in −1…1, sRGB): blue and orange stay apart for red–green colour blindness
     (-1.0, (8, 69, 148)),
     (-0.5, (116, 169, 207)),

@@ -79,7 +79,21 @@ def _describe_unknown(data: bytes) -> str:
         return "an SVG or XML document"
     if data[4:8] == b"ftyp":
         return "a HEIF/AVIF image or a video"
-    return f"data starting with bytes {data[:8].hex(' ')}"
+    try:
+        text = data[:200].decode("utf-8")
+    except UnicodeDecodeError:
+        return f"a file of an unknown kind ({megabytes(len(data))}), not a picture"
+    if all(ch.isprintable() or ch in "\r\n\t" for ch in text):
+        first = " ".join(text.split())[:40]
+        return f"text, not a picture (it begins “{first}”)"
+    return f"a file of an unknown kind ({megabytes(len(data))}), not a picture"
+
+
+def megabytes(size: int) -> str:
+    """A file size for people: "812 KB", "12.3 MB" (1 MB = 2²⁰ bytes, as the upload limit counts)."""
+    if size < 2**20:
+        return f"{max(1, round(size / 1024)):,} KB"
+    return f"{size / 2**20:.1f} MB"
 
 
 def _reason(error: BaseException) -> str:
@@ -172,7 +186,7 @@ def decode_upload(data: bytes) -> np.ndarray:
         raise InputError(
             UPLOAD_FIELD,
             f"must be at most {limits.MAX_UPLOAD_BYTES:,} bytes ({limits.MAX_UPLOAD_BYTES // 2**20} MB)",
-            f"at least {len(data):,} bytes",
+            f"{megabytes(len(data))} or more",
             kind="too_large",
         )
     image = _open_checked(data)

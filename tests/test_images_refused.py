@@ -115,8 +115,8 @@ def test_empty_and_oversized_bodies():
         (b"%PDF-1.7\n...", "PDF"),
         (b"\x00\x00\x00\x1cftypheic\x00\x00\x00\x00", "HEIF"),
         (b"P6\n2 2\n255\n" + b"\0" * 12, "PPM"),
-        (np.random.default_rng(2).integers(0, 256, 4096, dtype=np.uint8).tobytes(), "bytes"),
-        (b"hello, not an image", "bytes"),
+        (np.random.default_rng(2).integers(0, 256, 4096, dtype=np.uint8).tobytes(), "a file of an unknown kind (4 KB)"),
+        (b"hello, not an image", "text, not a picture (it begins “hello, not an image”)"),
     ],
 )
 def test_other_formats_and_junk_are_unsupported(data, named):
@@ -153,3 +153,23 @@ def test_damaged_files_are_invalid_not_crashes():
         error = refusal(data)
         assert error.kind in ("invalid", "unsupported"), data[:24]
         assert str(error).startswith("file: ")
+
+
+def test_a_text_file_is_described_in_words():
+    with pytest.raises(InputError) as refused:
+        decode_upload(b"hello world, this is my homework\n" * 3)
+    assert "text, not a picture (it begins “hello world, this is my homework hello" in str(refused.value)
+    assert " 68 65 " not in str(refused.value)
+
+
+def test_unknown_binary_data_says_its_size_not_its_bytes():
+    with pytest.raises(InputError) as refused:
+        decode_upload(bytes(range(256)) * 8)
+    assert "a file of an unknown kind (2 KB), not a picture" in str(refused.value)
+
+
+def test_an_upload_over_the_limit_says_how_big_it_was(client):
+    big = b"\xff\xd8\xff" + b"\0" * (11 * 2**20)
+    answer = client.post("/api/images", data={"file": (io.BytesIO(big), "huge.jpg")})
+    assert answer.status_code == 413
+    assert "uploads are limited to 10 MB; this one is 11.0 MB" in answer.get_json()["error"]

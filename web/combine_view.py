@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from kernels.display import SIGNED_COLOURS_FROM_ZERO
 from kernels.gradient import describe_pixel, direction_colours
 from kernels.images import encode_png
 from web.compute import Services
@@ -142,7 +143,7 @@ def _display_note(state: State) -> str:
         "abs": "rounded and kept within 0\u2060…\u2060255 (a magnitude is never negative)",
         "midgray": "plus 128, rounded and kept within 0\u2060…\u2060255",
         "stretch": "the output's lowest…highest magnitudes stretched to 0…255",
-        "signed": "white at 0, red above",
+        "signed": f"{SIGNED_COLOURS_FROM_ZERO} (a magnitude is never below 0)",
     }.get(state.display, "")
 
 

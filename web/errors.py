@@ -8,6 +8,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from kernels import limits
 from kernels.errors import InputError
+from kernels.images import megabytes
 from web.budget import Busy
 from web.rate_limits import seconds_until_reset
 
@@ -35,7 +36,8 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(RequestEntityTooLarge)
     def too_large(err: RequestEntityTooLarge):
         mb = limits.MAX_UPLOAD_BYTES // (1024 * 1024)
-        return error_response(f"file: uploads are limited to {mb} MB", "file", 413)
+        sent = f"; this one is {megabytes(request.content_length)}" if request.content_length else ""
+        return error_response(f"file: uploads are limited to {mb} MB{sent}", "file", 413)
 
     @app.errorhandler(Busy)
     def busy(err: Busy):

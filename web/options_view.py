@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from kernels.display import SIGNED_COLOURS
 from kernels.errors import InputError
 from kernels.kernelcrop import kernel_sum
 from kernels.options import Options
@@ -29,7 +30,7 @@ PIXEL_FORMULAS = {
     "abs": "pixel = clip(round(|value|), 0, 255)",
     "midgray": "pixel = clip(round(value) + 128, 0, 255)",
     "stretch": "pixel = round((value − min) ÷ (max − min) × 255), min and max over the whole output",
-    "signed": "colour from value ÷ max |value|: blue below 0, white at 0, orange above 0",
+    "signed": f"colour from value ÷ max |value|: {SIGNED_COLOURS}",
 }
 
 _EDGES = LRU(64)

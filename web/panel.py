@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from kernels.display import SIGNED_COLOURS
 from kernels.kernelcrop import kernel_sum
 from kernels.options import Options
 
@@ -324,7 +325,7 @@ _DISPLAY_RULES = {
     "abs": "|{v}| rounded and kept within 0\u2060…\u2060255",
     "midgray": "{v} + 128, rounded and kept within 0\u2060…\u2060255",
     "stretch": "the output's lowest…highest values stretched to 0…255",
-    "signed": "blue below 0, white at 0, red above 0",
+    "signed": SIGNED_COLOURS,
 }
 
 

@@ -1,0 +1,18 @@
+"""Words a learner reads: one wording for the signed colour map everywhere it is described."""
+
+from __future__ import annotations
+
+from kernels.display import SIGNED_COLOURS, SIGNED_COLOURS_FROM_ZERO
+
+
+def test_the_signed_display_is_orange_above_zero_in_the_legend_the_panel_and_the_options(client):
+    page = client.get("/?image=face&kernel=sobel-left&display=signed").get_data(as_text=True)
+    assert "red above" not in page
+    assert page.count(SIGNED_COLOURS) >= 3  # the options' formula and both panels' value step
+    assert "dark orange" in page  # the histogram's legend
+
+
+def test_a_combined_magnitude_says_the_same_colours(client):
+    page = client.get("/?image=face&kernel=sobel-left&display=signed&combine=magnitude").get_data(as_text=True)
+    assert "red above" not in page
+    assert f"{SIGNED_COLOURS_FROM_ZERO} (a magnitude is never below 0)" in page
