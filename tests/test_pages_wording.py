@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from kernels.display import SIGNED_COLOURS, SIGNED_COLOURS_FROM_ZERO
 
 
@@ -16,3 +18,10 @@ def test_a_combined_magnitude_says_the_same_colours(client):
     page = client.get("/?image=face&kernel=sobel-left&display=signed&combine=magnitude").get_data(as_text=True)
     assert "red above" not in page
     assert f"{SIGNED_COLOURS_FROM_ZERO} (a magnitude is never below 0)" in page
+
+
+def test_every_embed_snippet_lets_its_copy_buttons_write_to_the_clipboard(client):
+    page = client.get("/").get_data(as_text=True)
+    snippets = [html.unescape(text).split("</iframe>")[0] for text in page.split("&lt;iframe")[1:]]
+    assert len(snippets) >= 5
+    assert all('allow="clipboard-write"' in snippet for snippet in snippets)

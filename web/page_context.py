@@ -306,8 +306,9 @@ def embed_snippet(view: str, page_query: str) -> dict[str, str]:
     src = url_for("pages.embed", _external=True) + "?" + page_query + f"&view={view}"
     width, height = EMBED_SIZES[view]
     title = f"Image Kernels: {VIEW_TITLES[view]}"
+    # clipboard-write: the view's own "Copy" buttons work inside the frame.
     html = (f'<iframe src="{src}" title="{title}" width="{width}" height="{height}" '
-            f'style="border:0;max-width:100%" loading="lazy"></iframe>')
+            f'style="border:0;max-width:100%" loading="lazy" allow="clipboard-write"></iframe>')
     return {"view": view, "title": VIEW_TITLES[view], "src": src, "html": html}
 
 
