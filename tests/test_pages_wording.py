@@ -25,3 +25,10 @@ def test_every_embed_snippet_lets_its_copy_buttons_write_to_the_clipboard(client
     snippets = [html.unescape(text).split("</iframe>")[0] for text in page.split("&lt;iframe")[1:]]
     assert len(snippets) >= 5
     assert all('allow="clipboard-write"' in snippet for snippet in snippets)
+
+
+def test_kernel_crop_says_rescaled_only_when_it_rescales(client):
+    zero_sum = client.get("/?image=face&kernel=sobel-left&edge=kernel-crop&x=0&y=0").get_data(as_text=True)
+    assert "rescaled by kernel-crop" not in zero_sum
+    blur = client.get("/?image=face&kernel=blur&edge=kernel-crop&x=0&y=0").get_data(as_text=True)
+    assert "rescaled by kernel-crop for the taps left out (× " in blur

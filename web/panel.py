@@ -308,9 +308,9 @@ def _value_steps(options: Options, ch: dict, scale: float | None) -> str:
     """How the sum became the value, in words (empty when value = sum). ``scale`` is the engine's kernel-crop
     factor ΣK / Σ(weights used)."""
     parts = []
-    if options.edge == "kernel-crop" and any(v is None for row in ch["window"] for v in row):
-        factor = f" (× {fmt(scale)})" if scale not in (None, 1, 1.0) else ""
-        parts.append(f"rescaled by kernel-crop for the taps left out{factor}")
+    # A factor of 1 (a kernel summing to 0, or the taps left out summing to 0) rescales nothing: say nothing.
+    if options.edge == "kernel-crop" and scale not in (None, 1) and any(v is None for row in ch["window"] for v in row):
+        parts.append(f"rescaled by kernel-crop for the taps left out (× {fmt(scale)})")
     if options.divisor != 1:
         parts.append(f"divided by {fmt(options.divisor)}")
     if options.offset != 0:
