@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import html
+import itertools
+import re
 
 from kernels.display import SIGNED_COLOURS, SIGNED_COLOURS_FROM_ZERO
+from web.histogram_view import CHAR_WIDTH
 
 
 def test_the_signed_display_is_orange_above_zero_in_the_legend_the_panel_and_the_options(client):
@@ -32,3 +35,17 @@ def test_kernel_crop_says_rescaled_only_when_it_rescales(client):
     assert "rescaled by kernel-crop" not in zero_sum
     blur = client.get("/?image=face&kernel=blur&edge=kernel-crop&x=0&y=0").get_data(as_text=True)
     assert "rescaled by kernel-crop for the taps left out (× " in blur
+
+
+def test_the_histogram_labels_never_overlap_even_for_a_narrow_range(client):
+    label = re.compile(r'<text x="([0-9.]+)" y="[0-9]+" text-anchor="start"\s+class="hist-(bottom|top)">([^<]*)<')
+    for query in ("image=camera&kernel=box(31)", "image=brick&kernel=box(31)", "image=astronaut&kernel=blur",
+                  "image=camera&kernel=sharpen&display=stretch", "image=step&kernel=box(63)"):
+        page = client.get(f"/?{query}").get_data(as_text=True)
+        svg = page.split('id="play-histogram"')[1].split("</svg>")[0]
+        for place in ("bottom", "top"):
+            labels = [(float(x), text) for x, where, text in label.findall(svg) if where == place]
+            assert len(labels) == 2 or (place == "top" and not labels), (query, labels)
+            spans = sorted((x, x + len(text) * CHAR_WIDTH) for x, text in labels)
+            assert all(left[1] <= right[0] for left, right in itertools.pairwise(spans)), (query, labels)
+            assert all(start >= 0 and end <= 300 for start, end in spans), (query, labels)

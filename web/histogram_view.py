@@ -43,6 +43,24 @@ class Tick:
     place: str  # "top" (the shown range's ends) or "bottom" (the lowest and highest value)
 
 
+CHAR_WIDTH = 6.2
+"""Widest average advance of the labels' characters (600 10px sans-serif digits and signs), in SVG units."""
+LABEL_GAP = 6.0
+
+
+def _tick_pair(low_x: float, low: str, high_x: float, high: str, place: str) -> list[Tick]:
+    """Two labels for the ends of a range, placed so they never overlap or leave the picture: the low one
+    ends at its mark and the high one starts at its mark where there is room, else they are pushed apart."""
+    low_width, high_width = len(low) * CHAR_WIDTH, len(high) * CHAR_WIDTH
+    low_start = low_x - low_width if low_x - low_width >= 0 else max(low_x, 0.0)
+    high_start = high_x if high_x + high_width <= WIDTH else high_x - high_width
+    high_start = max(high_start, low_start + low_width + LABEL_GAP)
+    overflow = high_start + high_width - WIDTH
+    if overflow > 0:
+        low_start, high_start = max(low_start - overflow, 0.0), high_start - overflow
+    return [Tick(low_start, low, "start", place), Tick(high_start, high, "start", place)]
+
+
 @dataclass
 class HistogramView:
     """Everything ``partials/histogram.html`` draws for one output picture."""
@@ -102,15 +120,13 @@ def build_view(hist: RawHistogram, display: str, area: str) -> HistogramView:
     low_text, high_text = f"min {fmt(hist.lo)}", f"max {fmt(hist.hi)}"
     if display == "stretch" and hist.hi > hist.lo:
         low_text, high_text = f"{fmt(hist.lo)} → 0", f"{fmt(hist.hi)} → 255"
-    ticks = [Tick(low_x, low_text, "end" if low_x > 0.6 * WIDTH else "start", "bottom"),
-             Tick(high_x, high_text, "start" if high_x < 0.4 * WIDTH else "end", "bottom")]
+    ticks = _tick_pair(low_x, low_text, high_x, high_text, "bottom")
     if hist.shown is not None:
         # A whole grey level v covers the raw values that round to it: v − ½ … v + ½.
         low, high = at(max(hist.shown[0] - 0.5, start)), at(min(hist.shown[1] + 0.5, stop))
         band = (round(low, 2), round(high, 2))
         shown_lo, shown_hi = (fmt(v) for v in hist.shown)
-        ticks += [Tick(low, shown_lo, "start" if low < WIDTH / 2 else "end", "top"),
-                  Tick(high, shown_hi, "end" if high > WIDTH / 2 else "start", "top")]
+        ticks += _tick_pair(low, shown_lo, high, shown_hi, "top")
 
     view = HistogramView(area, bars, band, ticks, _range_text(hist), _clip_text(hist, display),
                          _mapping_text(hist, display))

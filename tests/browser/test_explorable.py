@@ -183,6 +183,17 @@ def test_reloading_a_copied_permalink_restores_the_state(browser, live_server):
     context.close()
 
 
+def test_an_invalid_origin_cell_is_outlined_in_red_like_any_other(page, live_server):
+    page.goto(live_server + "/?kernel=emboss")
+    origin, other = page.locator("#k-1-1"), page.locator("#k-0-0")
+    page.fill("#k-1-1", "abc")
+    expect(origin).to_have_attribute("aria-invalid", "true", timeout=TIMEOUT_MS)
+    page.fill("#k-0-0", "xyz")
+    expect(other).to_have_attribute("aria-invalid", "true", timeout=TIMEOUT_MS)
+    colour = "el => getComputedStyle(el).borderTopColor"
+    assert origin.evaluate(colour) == other.evaluate(colour) == "rgb(176, 42, 28)"  # --error
+
+
 def test_an_invalid_cell_shows_its_message_and_keeps_everything_else(page, live_server):
     page.goto(live_server + "/?kernel=emboss&edge=wrap")
     src = page.locator("#output-image").get_attribute("data-api-src")
