@@ -82,7 +82,8 @@ def test_each_tool_button_gives_the_api_result_and_a_permalink_without_the_tool(
     permalink = submit(client, fields, tool=tool)
     query = query_of(permalink)
     assert "tool" not in query and not any(name.startswith(("k-", "g-")) for name in query)
-    assert query["kernel"] == api_tool(client, HAND, tool)["kernel"]
+    # The page's reset goes back to what its link held; the API's, with no link, to the identity.
+    assert query["kernel"] == (HAND if tool == "reset" else api_tool(client, HAND, tool)["kernel"])
     assert client.get(permalink).status_code == 200
 
 
@@ -133,7 +134,10 @@ def test_reset_goes_back_to_the_preset_the_grid_was_filled_from(client):
     assert fields["base"] == "emboss"
     assert query_of(submit(client, fields, tool="reset"))["kernel"] == "emboss"
     reset_page = client.get(f"/?kernel={HAND}").data.decode()
-    assert 'aria-label="Reset to the identity (a single 1)"' in reset_page
+    assert 'aria-label="Reset to the kernel the link held"' in reset_page
+    typed = {"k-0-0": "1", "k-0-1": "2", "base": ""}  # cells sent by a form that knows no base
+    identity = 'aria-label="Reset to the identity (a single 1)"'
+    assert identity in client.get("/fragment?" + urlencode(typed)).data.decode()
     assert 'aria-label="Reset to Emboss"' in client.get("/?kernel=emboss").data.decode()
 
 
@@ -285,3 +289,13 @@ def test_an_origin_set_through_the_form_lands_in_the_permalink(client):
     page = tags(client.get(permalink).data)
     assert_same_picture(client, page.by_id("output-image")["src"], exact)
     assert not np.array_equal(expected, client.get(f"/api/output.png?image=face&kernel={HAND}").data)
+
+
+def test_reset_on_a_page_opened_from_a_link_goes_back_to_the_links_kernel(client):
+    fields = form_of(client, f"/?kernel={HAND}")
+    assert fields["base"] == HAND
+    fields.update({"k-0-0": "9", "k-2-2": "1"})  # the page as htmx leaves it: the grid edited, the base kept
+    assert query_of(submit(client, fields))["kernel"] == "9,2,3;4,5,6;7,8,1"
+    assert query_of(submit(client, fields, tool="reset"))["kernel"] == HAND
+    page = client.get(f"/?kernel={HAND}").get_data(as_text=True)
+    assert "the kernel the link held" in page

@@ -146,8 +146,9 @@ def page_tool(state: State, texts: list[list[str]], tool: str, *, presets: Mappi
         texts: the grid as typed, the same taps as ``state.kernel``.
         tool: one of :data:`PAGE_TOOLS`; ``grow`` and ``shrink`` resize by two taps a side (keeping the
             centre, within 1…63); InputError with field ``tool`` for another name.
-        reset_to: what ``reset`` goes back to (the preset or generator the grid was filled from); None
-            for :func:`kernels.kernel_tools.reset`, the identity of the same size.
+        reset_to: what ``reset`` goes back to (the preset or generator the grid was filled from, or the rows
+            of the link the page was opened from); None for :func:`kernels.kernel_tools.reset`, the identity
+            of the same size.
 
     Returns:
         The edited state (origin moved with its tap) and the grid's texts: the moved texts for tools that
@@ -159,6 +160,8 @@ def page_tool(state: State, texts: list[list[str]], tool: str, *, presets: Mappi
     if tool == "reset" and reset_to is not None:
         edited = replace(state, kernel=reset_to.weights, preset=reset_to.preset, generator=reset_to.generator,
                          options=replace(state.options, origin=None))
+        if reset_to.preset is None and reset_to.generator is None:  # rows from a link: back as they were written
+            return edited, [[cell.strip() for cell in row.split(",")] for row in reset_to.text.split(";")]
         return edited, None
     rows = cols = None
     name = tool

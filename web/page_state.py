@@ -270,18 +270,31 @@ def _base(args: Mapping[str, str], presets: Mapping[str, Preset], *, chosen_pres
         return generator
     if not any(_CELL.match(name) for name in args):
         text = args.get("kernel", "").strip()
-        if text in presets:
+        if text in presets or _rows(text, presets):  # a link's own kernel, hand-made ones included
             return text
     submitted = args.get("base", "").strip()
     if submitted in presets or generator_form.kept_generator({generator_form.GENERATED_FIELD: submitted}) == submitted:
         return submitted
-    return ""
+    return submitted if _rows(submitted, presets) else ""
+
+
+def _rows(text: str, presets: Mapping[str, Preset]) -> bool:
+    """Whether ``text`` spells a kernel as rows of numbers (``1,2,1;2,4,2;1,2,1``)."""
+    if not text or text in presets or "(" in text:
+        return False
+    try:
+        parse_kernel_choice(text, presets, "base")
+    except InputError:
+        return False
+    return True
 
 
 def _base_title(base: str, presets: Mapping[str, Preset]) -> str:
     """How the reset button names what it restores: the preset's title or the generator call."""
     if base in presets:
         return presets[base].title
+    if _rows(base, presets):
+        return "the kernel the link held"
     return f"{generator_form.TITLES[generator_form.call_parts(base)[0]]}, {base}" if base else ""
 
 

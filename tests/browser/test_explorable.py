@@ -233,6 +233,24 @@ def test_without_javascript_the_form_still_recomputes(browser, live_server):
     context.close()
 
 
+def test_without_javascript_the_header_offers_only_what_works(browser, live_server):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(live_server + "/")
+    expect(page.get_by_role("button", name="Copy link")).to_be_hidden()
+    expect(page.get_by_role("button", name="Embed")).to_be_hidden()
+    page.get_by_role("link", name="Share and embed").click()
+    assert page.url.endswith("#share-panel")
+    context.close()
+
+
+def test_with_javascript_the_header_has_copy_link_and_embed(page, live_server):
+    page.goto(live_server + "/")
+    expect(page.get_by_role("button", name="Copy link")).to_be_visible()
+    expect(page.get_by_role("button", name="Embed")).to_be_visible()
+    expect(page.get_by_role("link", name="Share and embed")).to_be_hidden()
+
+
 def test_choosing_a_preset_and_a_size_rebuilds_the_grid(page, live_server):
     page.goto(live_server + "/")
     page.select_option("#preset", "blur")
