@@ -49,3 +49,13 @@ def test_the_histogram_labels_never_overlap_even_for_a_narrow_range(client):
             spans = sorted((x, x + len(text) * CHAR_WIDTH) for x, text in labels)
             assert all(left[1] <= right[0] for left, right in itertools.pairwise(spans)), (query, labels)
             assert all(start >= 0 and end <= 300 for start, end in spans), (query, labels)
+
+
+def test_weights_and_numbers_take_a_minus_sign_and_a_slash_on_a_phone(client):
+    # iOS's "decimal" keypad has neither "−" nor "/": these fields open the full keyboard.
+    page = client.get("/?kernel=emboss").get_data(as_text=True)
+    fields = re.findall(r'<input id="(k-\d+-\d+|cval|divisor|offset)"[^>]*>', page)
+    assert len(fields) == 12
+    for name in fields:
+        tag = re.search(rf'<input id="{name}"[^>]*>', page)[0]
+        assert 'inputmode="text"' in tag and 'autocapitalize="off"' in tag, tag
