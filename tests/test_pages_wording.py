@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import itertools
 import re
+from urllib.parse import parse_qsl, urlsplit
 
 from kernels.display import SIGNED_COLOURS, SIGNED_COLOURS_FROM_ZERO
 from web.histogram_view import CHAR_WIDTH
@@ -59,3 +60,17 @@ def test_weights_and_numbers_take_a_minus_sign_and_a_slash_on_a_phone(client):
     for name in fields:
         tag = re.search(rf'<input id="{name}"[^>]*>', page)[0]
         assert 'inputmode="text"' in tag and 'autocapitalize="off"' in tag, tag
+
+
+def test_shortcut_links_change_only_what_they_name(client):
+    state = "image=camera&kernel=emboss&edge=wrap&display=abs&color=rgb"
+    page = html.unescape(client.get(f"/?{state}").get_data(as_text=True))
+    compare = re.search(r'<a href="([^"]*)">compare blur, sharpen, outline and Sobel', page)[1]
+    gradient = re.search(r'<a href="([^"]*)">Try the Sobel gradient', page)[1]
+    for link, changed in ((compare, {"compare"}), (gradient, {"kernel", "combine"})):
+        query = dict(parse_qsl(urlsplit(link).query))
+        assert {"image": "camera", "edge": "wrap", "display": "abs", "color": "rgb"}.items() <= query.items(), link
+        assert query["kernel"] == ("sobel-left" if "kernel" in changed else "emboss")
+    embed = html.unescape(client.get(f"/embed?{state}&view=compare").get_data(as_text=True))
+    link = re.search(r'<a href="([^"]*)">compare blur, sharpen, outline and Sobel', embed)[1]
+    assert link.startswith("/embed?") and "view=compare" in link and "edge=wrap" in link

@@ -105,6 +105,13 @@ class PageContext:
     def ok(self) -> bool:
         return not self.request.errors
 
+    def shortcut(self, anchor: str = "", **changes: str) -> str:
+        """A link to this page's state with only ``changes`` changed (an embed stays the same view)."""
+        query = self.state.to_query() | changes
+        if self.view:
+            return url_for("pages.embed", **query, view=self.view)
+        return url_for("pages.index", **query) + anchor
+
     @cached_property
     def facts(self) -> KernelFacts:
         """The kernel editor's properties: sum and meaning, separable factors and cost, rank."""
