@@ -74,3 +74,12 @@ def test_shortcut_links_change_only_what_they_name(client):
     embed = html.unescape(client.get(f"/embed?{state}&view=compare").get_data(as_text=True))
     link = re.search(r'<a href="([^"]*)">compare blur, sharpen, outline and Sobel', embed)[1]
     assert link.startswith("/embed?") and "view=compare" in link and "edge=wrap" in link
+
+
+def test_a_presets_explanation_starts_where_it_is_chosen(client):
+    page = client.get("/?kernel=emboss").get_data(as_text=True)
+    lead = re.search(r'<p class="hint" id="preset-lead">([^<]*)<a href="#preset-about">More about it</a>', page)[1]
+    assert lead.strip().endswith(".") and len(lead) > 20
+    assert page.index('id="preset-lead"') < page.index('id="k-0-0"') < page.index('id="preset-about"')
+    assert 'aria-describedby="preset-lead"' in page
+    assert 'id="preset-lead"' not in client.get("/?kernel=1,2;3,4").get_data(as_text=True)

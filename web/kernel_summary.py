@@ -31,6 +31,12 @@ class KernelInfo:
     zero_sum: bool
     flip_symmetric: bool
 
+    @property
+    def lead(self) -> str:
+        """The first sentence of :attr:`text`: what the kernel does, said where it is chosen."""
+        head, dot, _ = self.text.partition(". ")
+        return head + "." if dot else self.text
+
 
 def kernel_info(weights: np.ndarray, preset: Preset | None, options: Options, title: str = "") -> KernelInfo:
     """The kernel's sum and what it means, separability and rank; the preset's words when it is one, else
