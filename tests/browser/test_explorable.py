@@ -351,3 +351,16 @@ def test_the_address_follows_a_pointer_sweep_once_it_rests_and_copy_link_does_no
     wait_for_pixel(panel, 25, 6)
     expect(page).to_have_url(re.compile(r"[?&]x=25&y=6(&|$)"), timeout=TIMEOUT_MS)
     context.close()
+
+
+@pytest.mark.parametrize("path", ["/?kernel=emboss", "/embed?view=inspect&kernel=emboss"])
+def test_at_320_px_the_pictures_fit_the_screen(browser, live_server, path):
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    page.goto(live_server + path)
+    page.locator(".pick").first.scroll_into_view_if_needed()
+    overflow = page.evaluate("""() => [...document.querySelectorAll('.pick, .pick img')]
+        .map(el => el.getBoundingClientRect()).filter(r => r.width && (r.left < 0 || r.right > innerWidth)).length""")
+    assert overflow == 0
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    context.close()
