@@ -43,3 +43,14 @@ def test_a_link_to_a_gone_upload_keeps_everything_else_and_says_why(client):
     assert "removed to make room; upload it again" in message
     src = re.search(r'<img id="play-output-image" src="([^"]*)"', page)[1].replace("&amp;", "&")
     assert src == "/api/preview/output?image=astronaut&kernel=blur&edge=wrap&color=rgb&display=abs"
+
+
+def test_a_link_with_bad_values_keeps_everything_else_and_says_what_was_left_out(client):
+    answer = client.get("/?image=camera&kernel=blur&edge=bogus&display=abs&color=rgb&repeat=99&compare=blur|nope")
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 400
+    src = re.search(r'<img id="play-output-image" src="([^"]*)"', page)[1].replace("&amp;", "&")
+    assert src == "/api/preview/output?image=camera&kernel=blur&color=rgb&display=abs"
+    for field, words in (("edge", "must be one of"), ("repeat", "from 1 to 10"), ("compare[1]", "")):
+        assert f'id="err-{field}"' in page, field
+        assert words in re.search(rf'id="err-{re.escape(field)}">([^<]*)', page)[1]

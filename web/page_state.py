@@ -148,6 +148,8 @@ def read_page(args: Mapping[str, str], presets: Mapping[str, Preset], *, embed: 
         if view not in VIEWS:
             errors["view"] = f"view: must be one of {', '.join(VIEWS)} (received {view!r})"
             view = DEFAULT_VIEW
+    if state is None and "good" not in args:  # a shared link: show what it got right, beside what it got wrong
+        good = _salvaged(state_args, presets, errors) or good
     return PageRequest(
         values=values,
         kernel=kernel,
@@ -160,6 +162,22 @@ def read_page(args: Mapping[str, str], presets: Mapping[str, Preset], *, embed: 
         from_form=any(name in args for name in FORM_PARAMS) or len(values) != len(args),
         compare=_selection(args, "cx", "cy", "cpin", errors),
     )
+
+
+def _salvaged(state_args: Mapping[str, str], presets: Mapping[str, Preset], errors: dict[str, str]) -> State | None:
+    """The state of a link with every parameter that cannot be used left out (its default taken instead), or
+    None when even that fails. Each one left out is filed in ``errors``, for the page to explain beside its field."""
+    kept = dict(state_args)
+    for _ in range(len(kept) + 1):
+        try:
+            return parse_state(kept, presets, PAGE_PARAMS)
+        except InputError as err:
+            errors.setdefault(err.field, err.message)
+            name = err.field.split("[")[0]  # compare[2] → compare
+            if name not in kept:
+                return None
+            del kept[name]
+    return None
 
 
 def read_parts(text: str) -> frozenset[str] | None:
