@@ -83,3 +83,15 @@ def test_a_presets_explanation_starts_where_it_is_chosen(client):
     assert page.index('id="preset-lead"') < page.index('id="k-0-0"') < page.index('id="preset-about"')
     assert 'aria-describedby="preset-lead"' in page
     assert 'id="preset-lead"' not in client.get("/?kernel=1,2;3,4").get_data(as_text=True)
+
+
+def test_options_that_cannot_work_together_are_disabled_with_their_reason(client):
+    signed = client.get("/?image=astronaut&kernel=sobel-left&display=signed").get_data(as_text=True)
+    rgb_radio = re.search(r'<input type="radio" name="color" value="rgb"[^>]*>', signed)[0]
+    assert "disabled" in rgb_radio and 'aria-describedby="rgb-needs"' in rgb_radio
+    assert "first choose another way to turn values into pixels" in signed
+    colour = client.get("/?image=astronaut&kernel=sobel-left&color=rgb").get_data(as_text=True)
+    option = re.search(r'<option value="signed"[^>]*>[^<]*</option>', colour)[0]
+    assert "disabled" in option and "choose grey (luma) first" in option
+    grey = client.get("/?image=astronaut&kernel=sobel-left").get_data(as_text=True)
+    assert "disabled" not in re.search(r'<option value="signed"[^>]*>', grey)[0]
