@@ -364,3 +364,17 @@ def test_at_320_px_the_pictures_fit_the_screen(browser, live_server, path):
     assert overflow == 0
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     context.close()
+
+
+def test_a_cells_message_appears_in_view_right_under_the_grid(browser, live_server):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(live_server + "/?kernel=emboss")
+    cell = page.locator("#k-2-2")
+    cell.scroll_into_view_if_needed()
+    cell.fill("abc")
+    message = page.locator("#err-k-2-2")
+    expect(message).to_be_in_viewport(timeout=TIMEOUT_MS)
+    grid, box = page.locator("[data-kernel-grid]").bounding_box(), message.bounding_box()
+    assert 0 <= box["y"] - (grid["y"] + grid["height"]) < 60
+    context.close()
