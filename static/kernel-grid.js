@@ -9,6 +9,22 @@
   if (!form) return;
   const KEYS = { ArrowLeft: [0, -1], ArrowRight: [0, 1], ArrowUp: [-1, 0], ArrowDown: [1, 0] };
 
+  /* ---- small copies of the outputs beside the editor (shown on a phone while a weight is typed) ---- */
+
+  const mirrors = [...document.querySelectorAll("[data-edit-preview] img[data-mirror]")];
+  const mirror = () => {
+    for (const copy of mirrors) {
+      const image = document.getElementById(copy.dataset.mirror);
+      const src = image && image.getAttribute("src");
+      if (src && copy.getAttribute("src") !== src) copy.setAttribute("src", src);
+    }
+  };
+  // An output's new picture has loaded (load does not bubble, so listen while it goes down to the <img>).
+  document.addEventListener("load", (event) => {
+    if (event.target instanceof HTMLImageElement && event.target.id && !event.target.dataset.mirror) mirror();
+  }, true);
+  mirror();
+
   const pair = (text) => text.split(",").map(Number);
   const closest = (node, selector) => (node instanceof Element ? node.closest(selector) : null);
   const originField = () => form.elements.namedItem("origin");

@@ -378,3 +378,26 @@ def test_a_cells_message_appears_in_view_right_under_the_grid(browser, live_serv
     grid, box = page.locator("[data-kernel-grid]").bounding_box(), message.bounding_box()
     assert 0 <= box["y"] - (grid["y"] + grid["height"]) < 60
     context.close()
+
+
+def test_on_a_phone_the_outputs_stay_in_view_while_a_weight_is_typed(browser, live_server):
+    context = browser.new_context(viewport={"width": 375, "height": 667}, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    page.goto(live_server + "/?kernel=emboss")
+    preview = page.locator("[data-edit-preview]")
+    expect(preview).to_be_hidden()
+    page.locator("#k-1-1").focus()
+    expect(preview).to_be_in_viewport(timeout=TIMEOUT_MS)
+    page.fill("#k-1-1", "3")
+    face = page.locator("#output-image")
+    expect(face).to_have_attribute("data-api-src", re.compile(r"kernel=-2,-1,0;-1,3,1;0,1,2"), timeout=TIMEOUT_MS)
+    copy = preview.locator('img[data-mirror="output-image"]')
+    expect(copy).to_have_attribute("src", face.get_attribute("src"), timeout=TIMEOUT_MS)
+    expect(preview).to_be_in_viewport()
+    context.close()
+
+
+def test_on_a_desktop_the_copies_stay_hidden(page, live_server):
+    page.goto(live_server + "/?kernel=emboss")
+    page.locator("#k-1-1").focus()
+    expect(page.locator("[data-edit-preview]")).to_be_hidden()
