@@ -67,3 +67,22 @@ def test_axe_finds_no_violations(browser, live_server, axe_source, path):
     violations = [(v["id"], v["help"], [n["target"] for n in v["nodes"][:3]]) for v in result["violations"]]
     context.close()
     assert violations == []
+
+
+@pytest.mark.parametrize(("path", "width", "side_by_side"), [
+    ("/embed?view=inspect&kernel=emboss", 760, False), ("/?kernel=emboss", 1280, True),
+])
+def test_the_arrow_only_shows_between_pictures_side_by_side(browser, live_server, path, width, side_by_side):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(live_server + path)
+    page.locator("#output-image").scroll_into_view_if_needed()
+    inp, out = page.locator("#input-image").bounding_box(), page.locator("#output-image").bounding_box()
+    assert (abs(inp["y"] - out["y"]) < 1) == side_by_side
+    arrow = page.locator(".figs:not(.figs-play) .arrow")
+    if side_by_side:
+        box = arrow.bounding_box()
+        assert inp["x"] + inp["width"] < box["x"] < out["x"]
+    else:
+        expect(arrow).to_be_hidden()
+    context.close()
