@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
@@ -105,17 +105,19 @@ def engine_states(state: State) -> list[State]:
     return [state, state.second_state()] if state.combine is not None else [state]
 
 
-def check_budget(budget: Budget, calls: Iterable[tuple[tuple[int, ...], State]], compared: int = 0) -> Cost:
-    """Add up the cost of ``calls`` ((engine input shape, plain state) pairs, the request's own state first)
-    and refuse it when over budget; ``compared`` says how many of them are compared kernels.
+def call_cost(shape: tuple[int, ...], state: State) -> Cost:
+    """What one engine call costs as the budget counts it: :data:`MODEL_MARGIN` times the modelled seconds."""
+    one = filter_cost(shape, state.kernel, state.options)
+    return Cost(one.seconds * MODEL_MARGIN, one.peak_bytes)
 
-    Raises :class:`InputError` (kind ``too_expensive``) naming the setting to turn down first. Returns the cost.
+
+def refuse_over_budget(budget: Budget, calls: list[tuple[tuple[int, ...], State]], total: Cost,
+                       compared: int = 0) -> Cost:
+    """``total`` when it is within the budget. ``calls`` are the (engine input shape, plain state) pairs it is
+    the cost of, the request's own state first, and ``compared`` says how many of them are compared kernels.
+
+    Raises :class:`InputError` (kind ``too_expensive``) naming the settings to turn down, biggest effect first.
     """
-    calls = list(calls)
-    total = Cost()
-    for shape, state in calls:
-        one = filter_cost(shape, state.kernel, state.options)
-        total = total + Cost(one.seconds * MODEL_MARGIN, one.peak_bytes)
     if total.seconds <= budget.seconds and total.peak_bytes <= budget.peak_bytes:
         return total
     field, knobs = _knobs(calls, compared)

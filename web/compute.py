@@ -28,7 +28,7 @@ from kernels.presets import Preset, load_presets
 from kernels.preview import Preview, encode_preview
 from kernels.store import ImageStore, is_image_id
 from kernels.store_redis import RedisImageStore
-from web.budget import Budget, HeavyPool, check_budget, engine_states
+from web.budget import Budget, HeavyPool, call_cost, engine_states, refuse_over_budget
 from web.rate_limits import note_computed
 from web.state import State
 
@@ -134,11 +134,13 @@ class Services:
         """Refuse the engine calls these states need when, together, they cost more than the budget; returns
         the cost of those whose results are not cached yet (what the request will really compute)."""
         calls = [(self.engine_input(s).shape, plain) for s in states for plain in engine_states(s)]
-        check_budget(self.budget, calls, compared)
-        missing = [(shape, plain) for shape, plain in calls if plain.filter_key() not in self.results]
-        cost = check_budget(self.budget, missing, compared)
+        costs = [call_cost(*call) for call in calls]
+        refuse_over_budget(self.budget, calls, sum(costs, Cost()), compared)
+        uncached = [plain.filter_key() not in self.results for _, plain in calls]
+        missing = [plain for (_, plain), new in zip(calls, uncached, strict=True) if new]
+        cost = sum((one for one, new in zip(costs, uncached, strict=True) if new), Cost())
         if cost.seconds >= self.budget.heavy_seconds:
-            self.heavy.run(lambda: [self.result(plain) for _, plain in missing], cost.seconds)
+            self.heavy.run(lambda: [self.result(plain) for plain in missing], cost.seconds)
         return cost
 
     def rgb_image(self, name: str) -> np.ndarray:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, jsonify, make_response, render_template, request
 from flask_limiter.errors import RateLimitExceeded
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
@@ -28,6 +28,13 @@ def error_response(message: str, field: str | None, status: int) -> Response | t
     return render_template("error.html", message=message, field=field, status=status), status
 
 
+def retry_later(message: str, status: int, seconds: int) -> Response:
+    """A refusal that will pass later (429, 503): the message and ``Retry-After: seconds``."""
+    response = make_response(error_response(message, None, status))
+    response.headers["Retry-After"] = str(seconds)
+    return response
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(InputError)
     def input_error(err: InputError):
@@ -41,10 +48,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Busy)
     def busy(err: Busy):
-        response = error_response(str(err), None, 503)
-        response = response if isinstance(response, Response) else app.make_response(response)
-        response.headers["Retry-After"] = str(err.retry_after)
-        return response
+        return retry_later(str(err), 503, err.retry_after)
 
     @app.errorhandler(RateLimitExceeded)
     def too_many(err: RateLimitExceeded):
@@ -52,10 +56,7 @@ def register_error_handlers(app: Flask) -> None:
         wait = seconds_until_reset()
         message = (f"too many {what} from your network ({err.description}); try again in {wait} s: "
                    "a class shares one address, so the limit is for all of you together")
-        response = error_response(message, None, 429)
-        response = response if isinstance(response, Response) else app.make_response(response)
-        response.headers["Retry-After"] = str(wait)
-        return response
+        return retry_later(message, 429, wait)
 
     @app.errorhandler(HTTPException)
     def http_error(err: HTTPException):
