@@ -206,7 +206,7 @@ def test_the_page_draws_one_slider_per_argument_with_its_value(client):
 def test_the_generator_call_stays_until_a_cell_is_edited(client):
     fields = form_of(client, "/?kernel=gaussian(5,1)")
     assert query_of(submit(client, fields, edge="wrap"))["kernel"] == "gaussian(5,1)"
-    assert query_of(submit(client, fields, edge="wrap", **{"k-0-0": "0"}))["kernel"].startswith("0,")
+    assert query_of(submit(client, fields, edge="wrap", **{"k-0-0": "0"}))["kernel"] == "gaussian(5,1) r1c1=0"
     assert query_of(submit(client, fields, gen=""))["kernel"].count(";") == 4  # "none": the numbers stay
     assert query_of(submit(client, fields, preset="blur"))["kernel"] == "blur"
 
@@ -298,4 +298,19 @@ def test_reset_on_a_page_opened_from_a_link_goes_back_to_the_links_kernel(client
     assert query_of(submit(client, fields))["kernel"] == "9,2,3;4,5,6;7,8,1"
     assert query_of(submit(client, fields, tool="reset"))["kernel"] == HAND
     page = client.get(f"/?kernel={HAND}").get_data(as_text=True)
+    assert "the kernel the link held" in page
+
+
+def test_an_edited_generator_keeps_a_short_link_through_edits_and_reset(client):
+    fields = form_of(client, "/?kernel=gaussian(5,1)")
+    fields["k-2-2"] = "1/2"
+    link = query_of(submit(client, fields))["kernel"]
+    assert link == "gaussian(5,1) r3c3=1/2"
+    opened = form_of(client, "/?" + urlencode({"kernel": link}))
+    assert opened["k-2-2"] == "0.5" and opened["k-0-0"] == fields["k-0-0"]
+    assert opened["base"] == link  # reset goes back to what the link held
+    opened["k-0-0"] = "0"
+    assert query_of(submit(client, opened))["kernel"] == "gaussian(5,1) r1c1=0 r3c3=0.5"
+    assert query_of(submit(client, opened, tool="reset"))["kernel"] == "gaussian(5,1) r3c3=0.5"
+    page = client.get("/?" + urlencode({"kernel": link})).get_data(as_text=True)
     assert "the kernel the link held" in page

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -9,6 +11,7 @@ from hypothesis import strategies as st
 
 from kernels.errors import InputError
 from kernels.generators import gaussian, sobel
+from kernels.kernel_text import format_kernel
 from kernels.options import Options
 from kernels.presets import load_presets
 from web.kernel_edit import apply_tool, default_seed, tool_links
@@ -186,3 +189,50 @@ def test_tool_links_cover_every_tool():
     assert links["grow"]["rows"] == 5 and links["shrink"]["kernel"] == "0"
     tiny = tool_links(parse_state({"kernel": "1"}, PRESETS), PRESETS)
     assert tiny["shrink"] is None and tiny["grow"]["kernel"] == "identity"
+
+
+def test_an_edited_generator_is_spelled_as_its_call_and_the_changed_cells():
+    state = parse_state({"kernel": "gaussian(5,1) r3c3=1/2  r1c5=-0.25"}, PRESETS)
+    expected = gaussian(5, 1)
+    expected[2, 2], expected[0, 4] = 0.5, -0.25
+    np.testing.assert_array_equal(state.kernel, expected)
+    assert state.generator is None and state.preset is None
+    assert state.kernel_text == "gaussian(5,1) r1c5=-0.25 r3c3=0.5"
+    round_trip(state)
+
+
+def test_an_edited_preset_is_spelled_the_same_way_when_much_shorter():
+    state = parse_state({"kernel": "sharpen r2c2=6"}, PRESETS)
+    assert state.kernel[1, 1] == 6
+    assert state.kernel_text == "0,-1,0;-1,6,-1;0,-1,0"  # short rows show every weight
+    assert parse_state({"kernel": "blur r1c1=0.5"}, PRESETS).kernel_text == "blur r1c1=0.5"
+    big = parse_state({"kernel": "gaussian(7,2) r4c4=0"}, PRESETS)
+    assert big.kernel_text == "gaussian(7,2) r4c4=0" and big.kernel[3, 3] == 0
+    assert len(format_kernel(big.kernel)) > 10 * len(big.kernel_text)
+
+
+@given(st.lists(st.tuples(st.integers(0, 6), st.integers(0, 6),
+                          st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False)), max_size=49))
+@settings(max_examples=60, deadline=None)
+def test_any_edits_read_back_as_exactly_the_same_weights(edits):
+    weights = gaussian(7, 1.5)
+    for r, c, v in edits:
+        weights[r, c] = v
+    state = parse_state({"kernel": "gaussian(7,1.5) r1c1=" + repr(float(weights[0, 0]))}, PRESETS)
+    state = state.with_kernel(weights)
+    state = replace(state, base=parse_state({"kernel": "gaussian(7,1.5)"}, PRESETS).choice)
+    again = parse_state(state.to_query(), PRESETS)
+    np.testing.assert_array_equal(again.kernel + 0.0, weights + 0.0)
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    ("gaussian(5,1) r6c1=0", "r6c1 is outside the 5×5 kernel"),
+    ("gaussian(5,1) r1c1=abc", "kernel"),
+    ("gaussian(5,1) row1=0", "rROWcCOL=VALUE"),
+    ("nosuch r1c1=0", "must be a preset name"),
+    ("gaussian(5,1) r1c1=nan", "kernel"),
+])
+def test_edits_that_cannot_apply_are_refused_with_the_rule(text, says):
+    with pytest.raises(InputError) as caught:
+        parse_state({"kernel": text}, PRESETS)
+    assert says in caught.value.message

@@ -5,7 +5,10 @@
 * a preset name: ``sobel-left`` (see ``/api/presets``);
 * a generator: ``gaussian(7,1.5)``, ``motion(9,30)``, ``box(5)``, ``log(9,1.4)``, ``sobel-x(5)``,
   ``scharr-y(3)``, ``unsharp(1.5,2)``, ``sharpen(0.8)`` (see :mod:`kernels.generators`);
-* rows separated by ``;`` and values by ``,``: ``0,-1,0;-1,5,-1;0,-1,0``.
+* rows separated by ``;`` and values by ``,``: ``0,-1,0;-1,5,-1;0,-1,0``;
+* a preset or generator with some cells changed, each as ``rROWcCOL=VALUE`` (1-based) after a space:
+  ``gaussian(5,1) r3c3=0.5 r1c1=0``. Links use this form when it is under half as long as the rows, so a
+  generated kernel with one edited cell stays a short link.
 """
 
 from __future__ import annotations
@@ -19,10 +22,12 @@ import numpy as np
 from kernels.errors import InputError
 from kernels.generators import GENERATORS, parse_generator, scharr, sobel
 from kernels.generators import transpose_partner as generator_partner
-from kernels.kernel_text import format_kernel, parse_kernel
+from kernels.kernel_text import format_kernel, format_number, parse_kernel, parse_number
 from kernels.presets import Preset
 
 _WORD = re.compile(r"[a-z][a-z0-9-]*")
+_EDITED = re.compile(r"([a-z][a-z0-9-]*(?:\([^)]*\))?)\s+(\S.*)", re.DOTALL)
+_EDIT = re.compile(r"r(\d{1,3})c(\d{1,3})=(\S+)")
 GRADIENT_GROUP = "gradient"
 """Presets in this group whose transpose is also a known kernel pair up for ``combine`` by default."""
 
@@ -34,15 +39,20 @@ class KernelChoice:
     weights: np.ndarray
     preset: str | None = None
     generator: str | None = None
+    base: KernelChoice | None = None
+    """The preset or generator these weights were edited from, if known: it lets :attr:`text` list only the
+    changed cells. It never changes the weights, only how they are spelled."""
 
     @property
     def text(self) -> str:
-        """The parameter text that gives this kernel back: the preset name, the generator call or the rows."""
+        """The parameter text that gives this kernel back: the preset name, the generator call, or the
+        rows or, much shorter, the base with its changed cells."""
         if self.preset is not None:
             return self.preset
         if self.generator is not None:
             return self.generator
-        return format_kernel(self.weights)
+        rows = format_kernel(self.weights)
+        return briefer(rows, spell_edits(self.base, self.weights) if self.base is not None else None)
 
     def key(self) -> tuple:
         """Hashable weights for cache keys (−0.0 and 0.0 filter alike)."""
@@ -53,12 +63,58 @@ class KernelChoice:
 def syntax_rule() -> str:
     names = ", ".join(f"{name}(…)" for name in GENERATORS)
     return (f"must be a preset name (see /api/presets), a generator ({names}) or rows like "
-            "0,-1,0;-1,5,-1;0,-1,0")
+            "0,-1,0;-1,5,-1;0,-1,0, each of the first two optionally followed by changed cells like ' r2c2=6'")
+
+
+def spell_edits(base: KernelChoice, weights: np.ndarray, texts: list[list[str]] | None = None) -> str | None:
+    """``weights`` as ``base`` plus its changed cells (``gaussian(5,1) r3c3=0.5``); None when the shapes differ
+    or no cell changed (the base alone would name the preset or generator, not a hand-made kernel).
+
+    ``texts`` (the cells as typed; ignored unless the same shape) spells each changed cell as the person wrote it (``1/16``);
+    without it, the shortest number that reads back exactly. Cells are listed in raster order.
+    """
+    if base.weights.shape != weights.shape:
+        return None
+    changed = np.argwhere(np.asarray(weights, dtype=np.float64) != base.weights)
+    if len(changed) == 0:
+        return None
+    if texts is not None and [len(row) for row in texts] != [weights.shape[1]] * weights.shape[0]:
+        texts = None
+    cells = [f"r{r + 1}c{c + 1}={texts[r][c].strip() if texts is not None else format_number(weights[r, c])}"
+             for r, c in changed.tolist()]
+    return " ".join([base.text, *cells])
+
+
+def briefer(rows: str, edited: str | None) -> str:
+    """The spelling a link uses: the rows, which show every weight, unless the edited form is under half as long."""
+    return edited if edited is not None and 2 * len(edited) <= len(rows) else rows
+
+
+def _parse_edits(text: str, start: int, presets: Mapping[str, Preset], field: str) -> KernelChoice:
+    """Read ``BASE rROWcCOL=VALUE ...`` whose first edit begins at ``start``."""
+    base = parse_kernel_choice(text[:start], presets, field)
+    if base.preset is None and base.generator is None:
+        raise InputError(field, "edited cells (rROWcCOL=VALUE) must follow a preset name or a generator call", text)
+    weights = base.weights.copy()
+    rows, cols = weights.shape
+    for item in text[start:].split():
+        match = _EDIT.fullmatch(item)
+        if match is None:
+            raise InputError(field, f"each edited cell must read rROWcCOL=VALUE, like r2c3=0.5 (not {item!r})", text)
+        row, col = int(match[1]), int(match[2])
+        if not (1 <= row <= rows and 1 <= col <= cols):
+            raise InputError(field, f"{item.split('=')[0]} is outside the {rows}×{cols} kernel (rows 1–{rows}, "
+                                    f"columns 1–{cols})", text)
+        weights[row - 1, col - 1] = parse_number(match[3], field)
+    return KernelChoice(weights, base=base)
 
 
 def parse_kernel_choice(text: str, presets: Mapping[str, Preset], field: str = "kernel") -> KernelChoice:
     """Read one kernel parameter; InputError with ``field`` naming what is wrong and what is allowed."""
     text = text.strip()
+    edited = _EDITED.fullmatch(text)
+    if edited is not None:
+        return _parse_edits(text, edited.start(2), presets, field)
     if text in presets:
         return KernelChoice(presets[text].weights, preset=text)
     generated = parse_generator(text, field)

@@ -30,10 +30,10 @@ import numpy as np
 from kernels import limits
 from kernels.errors import InputError
 from kernels.generators import parse_generator
-from kernels.kernel_text import format_number, parse_kernel, parse_number
+from kernels.kernel_text import format_number, parse_number
 from kernels.presets import Preset
 from web import generator_form
-from web.kernel_choice import parse_kernel_choice
+from web.kernel_choice import briefer, parse_kernel_choice, spell_edits
 from web.kernel_edit import page_tool
 from web.pickers import PICKER_PARAMS, fold_pickers
 from web.state import DEFAULT_KERNEL, State, parse_int, parse_state
@@ -240,12 +240,13 @@ def _read_kernel(args: Mapping[str, str], presets: Mapping[str, Preset], errors:
             texts = preset_texts(presets[text])
         else:
             try:
-                generated = parse_generator(text, "kernel")
-                if generated is not None:  # a generator becomes its weights in the grid
-                    generator = generated[1]
+                parsed = parse_kernel_choice(text, presets, "kernel")
+                if parsed.generator is not None:  # a generator becomes its weights in the grid
+                    generator = parsed.generator
                     texts = generator_texts(generator)
+                elif parsed.base is not None:  # a preset or generator with changed cells
+                    texts = [[format_number(float(w)) for w in row] for row in parsed.weights]
                 else:
-                    parse_kernel(text, "kernel")
                     texts = [[cell.strip() for cell in row.split(",")] for row in text.split(";")]
             except InputError as err:
                 errors["kernel"] = err.message
@@ -260,8 +261,8 @@ def _read_kernel(args: Mapping[str, str], presets: Mapping[str, Preset], errors:
     if generator is not None and (weights is None or not _same(weights, generator_texts(generator))):
         generator = None  # a cell was edited by hand, or the size changed
     preset = "" if generator else matching_preset(weights, presets, prefer=choice or args.get("kernel", "").strip())
-    param = generator or preset or ";".join(",".join(cell.strip() for cell in row) for row in texts)
     base = _base(args, presets, chosen_preset=choice if chosen else "", generator=generator)
+    param = generator or preset or _spelled(texts, weights, base, presets)
     return KernelForm(texts, param, preset, weights, invalid_text, generator, base, _base_title(base, presets))
 
 
@@ -297,14 +298,32 @@ def _base(args: Mapping[str, str], presets: Mapping[str, Preset], *, chosen_pres
 
 
 def _rows(text: str, presets: Mapping[str, Preset]) -> bool:
-    """Whether ``text`` spells a kernel as rows of numbers (``1,2,1;2,4,2;1,2,1``)."""
-    if not text or text in presets or "(" in text:
+    """Whether ``text`` spells a hand-made kernel: rows of numbers (``1,2,1;2,4,2;1,2,1``) or a preset or
+    generator with changed cells (``gaussian(5,1) r3c3=0.5``)."""
+    if not text or text in presets:
         return False
     try:
-        parse_kernel_choice(text, presets, "base")
+        choice = parse_kernel_choice(text, presets, "base")
     except InputError:
         return False
-    return True
+    return choice.generator is None
+
+
+def _spelled(texts: list[list[str]], weights: np.ndarray | None, base: str,
+             presets: Mapping[str, Preset]) -> str:
+    """The ``kernel`` value for a hand-made grid: its rows as typed, or, when shorter, the preset or generator
+    it came from with the changed cells (``gaussian(5,1) r3c3=0.5``) when that is much shorter."""
+    rows = ";".join(",".join(cell.strip() for cell in row) for row in texts)
+    if weights is None or not base:
+        return rows
+    try:
+        root = parse_kernel_choice(base, presets, "base")
+    except InputError:
+        return rows
+    root = root.base or root
+    if root.preset is None and root.generator is None:
+        return rows
+    return briefer(rows, spell_edits(root, weights, texts))
 
 
 def _base_title(base: str, presets: Mapping[str, Preset]) -> str:
@@ -329,7 +348,7 @@ def _apply_tool(state: State, kernel: KernelForm, tool: str, presets: Mapping[st
         texts = preset_texts(presets[edited.preset])
     elif edited.generator is not None:
         texts = generator_texts(edited.generator)
-    param = edited.preset or edited.generator or ";".join(",".join(cell.strip() for cell in row) for row in texts)
+    param = edited.preset or edited.generator or _spelled(texts, edited.kernel, kernel.base, presets)
     origin = edited.options.origin
     values["origin"] = "" if origin is None else f"{origin[0]},{origin[1]}"
     form = KernelForm(texts, param, edited.preset or "", edited.kernel, None, edited.generator, kernel.base,

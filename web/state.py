@@ -73,11 +73,12 @@ class State:
     kernel2_default: bool = False
     compare: tuple[KernelChoice, ...] = ()
     size: int | None = DEFAULT_SIZE
+    base: KernelChoice | None = None
 
     @property
     def choice(self) -> KernelChoice:
         """The main kernel with how it was named."""
-        return KernelChoice(self.kernel, preset=self.preset, generator=self.generator)
+        return KernelChoice(self.kernel, preset=self.preset, generator=self.generator, base=self.base)
 
     @property
     def kernel_text(self) -> str:
@@ -234,6 +235,7 @@ def parse_state(args: Mapping[str, str], presets: Mapping[str, Preset], extra: I
         kernel2_default=kernel2_default,
         compare=_compare(values, presets),
         size=parse_size(values.get("size")),
+        base=choice.base,
     )
 
 
