@@ -10,8 +10,12 @@ import numpy as np
 import pytest
 
 from kernels.generators import parse_generator
-from kernels.kernel_text import format_number
+from kernels.presets import load_presets
 from tests.pages_support import assert_same_picture, tags
+from web.grid_texts import readable_texts
+from web.state import parse_state
+
+PRESETS = load_presets()
 
 HAND = "1,2,3;4,5,6;7,8,9"
 
@@ -172,8 +176,13 @@ def test_picking_a_generator_puts_its_call_in_the_permalink_and_its_weights_in_t
     permalink = submit(client, fields, gen=name)
     assert query_of(permalink)["kernel"] == call
     weights, _ = parse_generator(call)
-    expected = [[format_number(float(w)) for w in row] for row in weights]
-    assert grid_texts(client, permalink) == expected
+    shown = grid_texts(client, permalink)
+    assert shown == readable_texts(weights)
+    assert all(len(text) <= 8 for row in shown for text in row)  # readable in a cell
+    # The grid as shown, sent back with the generator set to "None", is the exact kernel, not the rounded one.
+    grid = form_of(client, permalink)
+    exact = parse_state({"kernel": query_of(submit(client, grid, gen=""))["kernel"]}, PRESETS).kernel
+    np.testing.assert_array_equal(exact, weights)
 
 
 @pytest.mark.parametrize("start, changes, call", [

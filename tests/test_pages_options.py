@@ -68,6 +68,15 @@ def test_the_value_step_shows_its_formula_with_the_numbers_in_force(client, quer
     assert "value = sum ÷ divisor + offset" in words and formula in words
 
 
+def test_kernel_crop_is_said_to_leave_a_zero_sum_kernel_as_it_is(client):
+    blur = text_of(client.get("/?edge=kernel-crop&kernel=blur").get_data(as_text=True))
+    assert "first rescales the sum for the taps it left out" in blur
+    sobel = text_of(client.get("/?edge=kernel-crop&kernel=sobel-left").get_data(as_text=True))
+    assert "value = sum ÷ 1 + 0" in sobel and "ΣK ÷ Σ weights used" not in sobel
+    assert "these weights add up to 0, so kernel crop leaves the sum as it is" in sobel
+    assert "first rescales the sum for the taps it left out" not in sobel
+
+
 def test_repeat_is_a_slider_from_1_to_10_with_its_value_shown(client):
     html = client.get("/?repeat=4").get_data(as_text=True)
     slider = tags(html).by_id("repeat")

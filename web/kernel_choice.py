@@ -70,8 +70,8 @@ def spell_edits(base: KernelChoice, weights: np.ndarray, texts: list[list[str]] 
     """``weights`` as ``base`` plus its changed cells (``gaussian(5,1) r3c3=0.5``); None when the shapes differ
     or no cell changed (the base alone would name the preset or generator, not a hand-made kernel).
 
-    ``texts`` (the cells as typed; ignored unless the same shape) spells each changed cell as the person wrote it (``1/16``);
-    without it, the shortest number that reads back exactly. Cells are listed in raster order.
+    ``texts`` (the cells as typed; ignored unless the same shape) spells each changed cell as the person wrote
+    it (``1/16``); without it, the shortest number that reads back exactly. Cells are listed in raster order.
     """
     if base.weights.shape != weights.shape:
         return None

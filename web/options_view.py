@@ -54,6 +54,7 @@ class OptionsView:
     normalize_rule: str
     normalize_now: str
     value_formula: str
+    crop_note: str
     pixel_formula: str
     sizes: list[SizeView]
     edges: EdgeComparison | None
@@ -75,7 +76,8 @@ def build_options_view(services: Services, state: State, view: str | None) -> Op
         # Only the kernel's size and the options shape the corner tables: typing new weights reuses them.
         edges = _EDGES.get_or_make((face.image, state.kernel.shape, o), lambda: build_edge_comparison(
             services.engine_input(face), state.kernel.shape, o))
-    return OptionsView(WHY_CORRELATE, NORMALIZE_RULE, normalize_now(state.kernel, o), value_formula(o),
+    return OptionsView(WHY_CORRELATE, NORMALIZE_RULE, normalize_now(state.kernel, o),
+                       value_formula(o, state.kernel), crop_note(o, state.kernel),
                        PIXEL_FORMULAS.get(state.display, ""), sizes, edges)
 
 
@@ -92,12 +94,25 @@ def normalize_now(kernel: np.ndarray, options: Options) -> str:
     return f"These weights add up to {fmt(total)}; normalised, each would be divided by {fmt(total)}."
 
 
-def value_formula(options: Options) -> str:
+def _crop_rescales(options: Options, kernel: np.ndarray) -> bool:
+    return options.edge == "kernel-crop" and kernel_sum(kernel) != 0
+
+
+def value_formula(options: Options, kernel: np.ndarray) -> str:
     """The value step with the numbers in force, e.g. ``value = sum ÷ 2 + 128``."""
-    crop = " × (ΣK ÷ Σ weights used)" if options.edge == "kernel-crop" else ""
+    crop = " × (ΣK ÷ Σ weights used)" if _crop_rescales(options, kernel) else ""
     offset = options.offset
     sign = "+" if offset >= 0 else "−"
     return f"value = sum{crop} ÷ {fmt(options.divisor)} {sign} {fmt(abs(offset))}"
+
+
+def crop_note(options: Options, kernel: np.ndarray) -> str:
+    """What kernel crop does to the sum before the value step ("" for the other edge modes)."""
+    if options.edge != "kernel-crop":
+        return ""
+    if _crop_rescales(options, kernel):
+        return "(kernel crop first rescales the sum for the taps it left out)"
+    return "(these weights add up to 0, so kernel crop leaves the sum as it is)"
 
 
 def _size(name: str, shape: tuple[int, ...], state: State) -> SizeView | None:

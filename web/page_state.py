@@ -30,9 +30,10 @@ import numpy as np
 from kernels import limits
 from kernels.errors import InputError
 from kernels.generators import parse_generator
-from kernels.kernel_text import format_number, parse_number
+from kernels.kernel_text import parse_number
 from kernels.presets import Preset
 from web import generator_form
+from web.grid_texts import exact_rows, readable_texts, restore_exact
 from web.kernel_choice import briefer, parse_kernel_choice, spell_edits
 from web.kernel_edit import page_tool
 from web.pickers import PICKER_PARAMS, fold_pickers
@@ -126,7 +127,7 @@ def read_page(args: Mapping[str, str], presets: Mapping[str, Preset], *, embed: 
     good = _good_state(args.get("good", ""), presets)
     args = fold_pickers(args, presets, good)
     values = {name: value for name, value in args.items() if not _CELL.match(name)}
-    kernel = _read_kernel(args, presets, errors)
+    kernel = _read_kernel(args, presets, errors, good.kernel)
 
     state_args = {name: value for name, value in values.items()
                   if name not in PAGE_PARAMS and name != "kernel"}
@@ -213,9 +214,11 @@ def _good_state(text: str, presets: Mapping[str, Preset]) -> State:
     return parse_state({}, presets)
 
 
-def _read_kernel(args: Mapping[str, str], presets: Mapping[str, Preset], errors: dict[str, str]) -> KernelForm:
+def _read_kernel(args: Mapping[str, str], presets: Mapping[str, Preset], errors: dict[str, str],
+                 last: np.ndarray) -> KernelForm:
     """Decide where the kernel comes from — a newly chosen preset, a generator whose picker or sliders moved,
-    the grid cells or ``kernel`` — and read it."""
+    the grid cells or ``kernel`` — and read it. ``last`` is the kernel of the last state that worked: grid cells
+    still showing its rounded weights read as its exact ones (see :mod:`web.grid_texts`)."""
     cells = {(int(m[1]), int(m[2])): text for name, text in args.items() if (m := _CELL.match(name))}
     choice = args.get("preset", "").strip()
     loaded = args.get("loaded", "").strip()
@@ -245,7 +248,8 @@ def _read_kernel(args: Mapping[str, str], presets: Mapping[str, Preset], errors:
                     generator = parsed.generator
                     texts = generator_texts(generator)
                 elif parsed.base is not None:  # a preset or generator with changed cells
-                    texts = [[format_number(float(w)) for w in row] for row in parsed.weights]
+                    texts = readable_texts(parsed.weights)
+                    last = parsed.weights
                 else:
                     texts = [[cell.strip() for cell in row.split(",")] for row in text.split(";")]
             except InputError as err:
@@ -258,7 +262,10 @@ def _read_kernel(args: Mapping[str, str], presets: Mapping[str, Preset], errors:
     if not chosen and slid is None:
         texts = _resize(texts, rows, cols)
     weights = _weights(texts, errors)
-    if generator is not None and (weights is None or not _same(weights, generator_texts(generator))):
+    if weights is not None:
+        weights = restore_exact(weights, texts, _root(args.get("base", ""), presets))
+        weights = restore_exact(weights, texts, generator_weights(generator) if generator else last)
+    if generator is not None and (weights is None or not _same(weights, generator_weights(generator))):
         generator = None  # a cell was edited by hand, or the size changed
     preset = "" if generator else matching_preset(weights, presets, prefer=choice or args.get("kernel", "").strip())
     base = _base(args, presets, chosen_preset=choice if chosen else "", generator=generator)
@@ -266,18 +273,27 @@ def _read_kernel(args: Mapping[str, str], presets: Mapping[str, Preset], errors:
     return KernelForm(texts, param, preset, weights, invalid_text, generator, base, _base_title(base, presets))
 
 
-def generator_texts(call: str) -> list[list[str]]:
-    """A generator call's weights as cell texts (exact: they read back as the same numbers)."""
+def generator_weights(call: str) -> np.ndarray:
+    """A generator call's exact weights."""
     weights, _ = parse_generator(call, "kernel")  # type: ignore[misc]
-    return [[format_number(float(w)) for w in row] for row in weights]
+    return weights
 
 
-def _same(weights: np.ndarray, texts: list[list[str]]) -> bool:
-    """Whether ``weights`` are exactly the numbers ``texts`` spell."""
-    if weights.shape != (len(texts), len(texts[0])):
-        return False
-    return all(parse_number(text, "kernel") == weights[r, c]
-               for r, row in enumerate(texts) for c, text in enumerate(row))
+def generator_texts(call: str) -> list[list[str]]:
+    """A generator call's weights as the grid shows them (rounded where long; read back exactly)."""
+    return readable_texts(generator_weights(call))
+
+
+def _same(a: np.ndarray, b: np.ndarray) -> bool:
+    return a.shape == b.shape and bool(np.array_equal(a, b))
+
+
+def _root(text: str, presets: Mapping[str, Preset]) -> np.ndarray | None:
+    """The weights of the ``base`` field (what the grid was filled from), or None when it reads as nothing."""
+    try:
+        return parse_kernel_choice(text, presets, "base").weights if text.strip() else None
+    except InputError:
+        return None
 
 
 def _base(args: Mapping[str, str], presets: Mapping[str, Preset], *, chosen_preset: str,
@@ -313,8 +329,10 @@ def _spelled(texts: list[list[str]], weights: np.ndarray | None, base: str,
              presets: Mapping[str, Preset]) -> str:
     """The ``kernel`` value for a hand-made grid: its rows as typed, or, when shorter, the preset or generator
     it came from with the changed cells (``gaussian(5,1) r3c3=0.5``) when that is much shorter."""
-    rows = ";".join(",".join(cell.strip() for cell in row) for row in texts)
-    if weights is None or not base:
+    if weights is None:
+        return ";".join(",".join(cell.strip() for cell in row) for row in texts)
+    rows = exact_rows(texts, weights)
+    if not base:
         return rows
     try:
         root = parse_kernel_choice(base, presets, "base")

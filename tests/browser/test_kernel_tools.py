@@ -140,8 +140,9 @@ def test_picking_a_generator_and_editing_a_cell(page, live_server):
     page.select_option("#gen", "motion")
     expect(page).to_have_url(param("kernel", "motion(9,30)"), timeout=TIMEOUT_MS)
     expect(page.locator("#g-angle")).to_have_value("30")
+    expect(page.locator("#k-4-4")).to_have_value("0.111")  # rounded for reading; exact in the link
     page.fill("#k-0-0", "1")
-    expect(page).to_have_url(re.compile(r"kernel=1,0,0,"), timeout=TIMEOUT_MS)
+    expect(page).to_have_url(re.compile(r"kernel=motion\(9,30\)(\+|%20)r1c1(=|%3D)1(&|$)"), timeout=TIMEOUT_MS)
     expect(page.locator("#gen")).to_have_value("")
     expect(page.locator("#g-angle")).to_have_count(0)
 
