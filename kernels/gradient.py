@@ -62,6 +62,22 @@ def check_pair(kernel_x: np.ndarray, kernel_y: np.ndarray, field: str = "kernel2
                                 "origin and every option", f"{bh}×{bw}")
 
 
+def ramp_sign(weights: np.ndarray, axis: int, op: str = "correlate") -> int:
+    """Which way brightness must rise for the kernel to answer positively: +1 towards +``axis`` (right for
+    axis 1, down for axis 0), −1 towards −``axis``, 0 when a ramp along ``axis`` does not move its answer.
+
+    It is the sign of the kernel's response to a ramp that grows by 1 per pixel along ``axis``: Σ K·index
+    for correlation, the opposite for convolution (which turns the kernel 180° first). Sobel right and
+    ``sobel-x`` give +1 along x; Sobel left gives −1 (it measures left − right).
+    """
+    k = np.asarray(weights, dtype=np.float64)
+    index = np.arange(k.shape[axis], dtype=np.float64) - (k.shape[axis] - 1) / 2
+    slope = float(np.sum(k * (index[:, None] if axis == 0 else index[None, :])))
+    if abs(slope) <= 1e-12 * max(1.0, float(np.abs(k).sum())):
+        return 0
+    return (1 if slope > 0 else -1) * (-1 if op == "convolve" else 1)
+
+
 def magnitude(gx: np.ndarray, gy: np.ndarray) -> np.ndarray:
     """√(Gx² + Gy²) in float64, without overflow for large values."""
     return np.hypot(np.asarray(gx, dtype=np.float64), np.asarray(gy, dtype=np.float64))

@@ -85,7 +85,7 @@ def test_parts():
 
 @pytest.mark.parametrize("value, signed, text", [
     (0, False, "0"), (-0.0, True, "0"), (5, True, "+5"), (-129, False, "\u2212129"), (0.0625, False, "0.0625"),
-    (112.49999, False, "112.5"), (1 / 3, True, "+0.3333"), (-2.5e-7, False, "\u22122.500e-07"),
+    (112.49999, False, "112.5"), (1 / 3, True, "+0.3333"), (-2.5e-7, False, "\u22122.500e\u22127"),
     (1234.56, False, "1234.6"),
 ])
 def test_numbers_for_people(value, signed, text):

@@ -70,7 +70,7 @@ def test_shortcut_links_change_only_what_they_name(client):
     for link, changed in ((compare, {"compare"}), (gradient, {"kernel", "combine"})):
         query = dict(parse_qsl(urlsplit(link).query))
         assert {"image": "camera", "edge": "wrap", "display": "abs", "color": "rgb"}.items() <= query.items(), link
-        assert query["kernel"] == ("sobel-left" if "kernel" in changed else "emboss")
+        assert query["kernel"] == ("sobel-right" if "kernel" in changed else "emboss")
     embed = html.unescape(client.get(f"/embed?{state}&view=compare").get_data(as_text=True))
     link = re.search(r'<a href="([^"]*)">compare blur, sharpen, outline and Sobel', embed)[1]
     assert link.startswith("/embed?") and "view=compare" in link and "edge=wrap" in link
@@ -95,3 +95,8 @@ def test_options_that_cannot_work_together_are_disabled_with_their_reason(client
     assert "disabled" in option and "choose grey (luma) first" in option
     grey = client.get("/?image=astronaut&kernel=sobel-left").get_data(as_text=True)
     assert "disabled" not in re.search(r'<option value="signed"[^>]*>', grey)[0]
+
+
+def test_the_compare_snippet_fills_its_menus_when_none_were_chosen(client):
+    page = client.get("/?kernel=emboss").get_data(as_text=True)
+    assert "view=compare" in page and "compare=blur|sharpen|outline|sobel-left&amp;view=compare" in page

@@ -18,9 +18,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from kernels.display import SIGNED_COLOURS_FROM_ZERO
-from kernels.gradient import describe_pixel, direction_colours
+from kernels.gradient import describe_pixel, direction_colours, ramp_sign
 from kernels.images import encode_png
+from kernels.presets import Preset
 from web.compute import Services
+from web.kernel_choice import KernelChoice, conventional_x
 from web.panel import CHANNEL_TITLES, Panel, build_panel, fmt
 from web.pickers import Picker, kernel2_picker
 from web.state import State
@@ -32,13 +34,51 @@ MODE_TITLES = {"magnitude": "Gradient magnitude", "direction": "Gradient directi
 
 @dataclass
 class CombineStep:
-    """One colour channel of the combined pixel: the two values and what they combine into."""
+    """One colour channel of the combined pixel: the two values, what they combine into, and (for direction)
+    where the picture is brighter, in words."""
 
     title: str
     gx: str
     gy: str
     formula: str
     result: str
+    towards: str = ""
+
+
+@dataclass(frozen=True)
+class Orientation:
+    """How the two kernels' signs enter the direction: ``sx`` is +1 when Gx is positive where brightness rises to
+    the right (right − left), −1 for left − right; ``sy`` the same for Gy downwards. See
+    :func:`kernels.gradient.ramp_sign`."""
+
+    sx: int
+    sy: int
+    gx_name: str
+    gy_name: str
+
+    @property
+    def gx_measures(self) -> str:
+        return "right − left" if self.sx > 0 else "left − right"
+
+    @property
+    def gy_measures(self) -> str:
+        return "bottom − top" if self.sy > 0 else "top − bottom"
+
+    def side_angle(self, side: str) -> int:
+        """The direction (degrees, as the engine gives it) whose colour means "brighter on this side"."""
+        right, down = (0 if self.sx > 0 else 180), (90 if self.sy > 0 else -90)
+        return {"right": right, "left": right - 180 if right else 180, "down": down, "up": -down}[side]
+
+    def towards(self, angle: float) -> str:
+        """Where the picture is brighter for a pixel whose direction is ``angle`` degrees, in words."""
+        rad = np.radians(angle)
+        bright = np.degrees(np.arctan2(self.sy * np.sin(rad), self.sx * np.cos(rad)))
+        return _COMPASS[int(np.round(bright / 45)) % 8]
+
+
+_COMPASS = ("to the right", "below and to the right", "below", "below and to the left", "to the left",
+            "above and to the left", "above", "above and to the right")
+"""Where brightness rises, from 0° (right) in 45° steps towards +y (down)."""
 
 
 @dataclass
@@ -65,13 +105,16 @@ class CombineView:
     second_title: str
     pixel: CombinedPixel | None = None
     legend_src: str = ""
+    orientation: Orientation | None = None
+    switched_from: str = ""
 
 
 def build_combine(services: Services, state: State, *, pixel: tuple[int, int] | None, first: Panel | None,
-                  submitted: Mapping[str, str] | None = None) -> CombineView:
+                  submitted: Mapping[str, str] | None = None, loaded: str = "") -> CombineView:
     """The controls for ``state``; with ``combine`` on and ``pixel`` (x, y) given, that pixel explained.
 
-    ``first`` is the playground's panel of the same pixel (it already explains Gx).
+    ``first`` is the playground's panel of the same pixel (it already explains Gx). ``loaded`` is the preset
+    the form's grid held before this request: when turning combine on replaced it, the view says so.
     """
     presets = services.presets
     partner = state.kernel2.text if state.kernel2 is not None and state.kernel2_default else ""
@@ -81,8 +124,13 @@ def build_combine(services: Services, state: State, *, pixel: tuple[int, int] | 
         preset = presets.get(second.preset or "")
         second_title = preset.title if preset is not None else second.text
     view = CombineView(state.combine, kernel2_picker(state, presets, submitted), partner, second_title)
+    view.orientation = orientation(state, presets)
+    if state.combine is not None and loaded in presets and state.preset is not None \
+            and conventional_x(loaded, presets, state.options.op) == state.preset:
+        view.switched_from = presets[loaded].title
     if state.combine == "direction":
-        view.legend_src = legend_src()
+        o = view.orientation
+        view.legend_src = legend_src(o.sx, o.sy) if o is not None else legend_src()
     if state.combine is not None and pixel is not None and first is not None:
         view.pixel = combined_pixel(services, state, pixel[0], pixel[1], first)
     return view
@@ -96,6 +144,7 @@ def combined_pixel(services: Services, state: State, x: int, y: int, first: Pane
                      result.last_input.shape[:2])
     combined = describe_pixel(services.gradient(state), state.combine, state.display, x, y)
     magnitudes, directions = _per_channel(combined["magnitude"]), _per_channel(combined["direction"])
+    turned = orientation(state, services.presets)
     steps = []
     for ch_x, ch_y, mag, ang in zip(first.channels, gy.channels, magnitudes, directions, strict=True):
         a, b = ch_x.value, ch_y.value
@@ -103,7 +152,10 @@ def combined_pixel(services: Services, state: State, x: int, y: int, first: Pane
             formula, result_text = f"√({_sq(a)} + {_sq(b)})", fmt(mag)
         else:
             formula, result_text = f"atan2({b}, {a})", f"{fmt(ang)}°"
-        steps.append(CombineStep(CHANNEL_TITLES.get(ch_x.name, ch_x.name), a, b, formula, result_text))
+        towards = ""
+        if state.combine == "direction" and turned is not None:
+            towards = f"brighter {turned.towards(ang)}" if mag > 0 else "flat here: no direction"
+        steps.append(CombineStep(CHANNEL_TITLES.get(ch_x.name, ch_x.name), a, b, formula, result_text, towards))
     stored = combined["stored"]
     swatch = None
     if isinstance(stored, list) and len(stored) == 3 and state.combine == "direction":
@@ -147,13 +199,32 @@ def _display_note(state: State) -> str:
     }.get(state.display, "")
 
 
-def legend_src() -> str:
+def orientation(state: State, presets: Mapping[str, Preset]) -> Orientation | None:
+    """How the signs of Gx and Gy enter the direction, when Gx answers only to left–right changes and Gy only
+    to up–down ones (Sobel, Prewitt, Scharr…); None otherwise (the legend then speaks of (Gx, Gy) alone)."""
+    if state.combine is None or state.kernel2 is None:
+        return None
+    op = state.options.op
+    gx, gy = state.kernel, state.kernel2.weights
+    sx, sy = ramp_sign(gx, 1, op), ramp_sign(gy, 0, op)
+    if 0 in (sx, sy) or ramp_sign(gx, 0, op) or ramp_sign(gy, 1, op):
+        return None
+    return Orientation(sx, sy, _title(state.choice, presets), _title(state.kernel2, presets))
+
+
+def _title(choice: KernelChoice, presets: Mapping[str, Preset]) -> str:
+    preset = presets.get(choice.preset or "")
+    return preset.title if preset is not None else choice.text
+
+
+def legend_src(sx: int = 1, sy: int = 1) -> str:
     """A square whose every point has the colour of the direction from its centre (the page rounds it):
     a data: PNG. Colours come from :func:`kernels.gradient.direction_colours`, the function that paints
-    the output; right is 0°, down 90° (rows grow downwards), left 180°, up −90°.
+    the output. With ``sx`` = ``sy`` = 1 right is 0°, down 90° (rows grow downwards), left 180°, up −90°;
+    a −1 mirrors that axis, so that each colour sits on the side where the picture is brighter.
     """
     half = (LEGEND_SIDE - 1) / 2
     ys, xs = np.mgrid[0:LEGEND_SIDE, 0:LEGEND_SIDE].astype(np.float64) - half
-    angles = np.degrees(np.arctan2(ys, xs))
+    angles = np.degrees(np.arctan2(sy * ys, sx * xs))
     pixels = direction_colours(np.ones_like(angles), angles, 1.0)
     return "data:image/png;base64," + base64.b64encode(encode_png(pixels)).decode("ascii")

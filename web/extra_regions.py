@@ -28,7 +28,7 @@ def add_extra_regions(services: Services, plan: Plan, context: PageContext) -> N
         play = context.play
         pixel = (play.selection.x, play.selection.y) if play is not None else None
         context.combine = build_combine(services, state, pixel=pixel, first=play.panel if play else None,
-                                        submitted=submitted)
+                                        submitted=submitted, loaded=plan.request.values.get("loaded", ""))
     if "compare-region" in regions or "compare-tools" in regions:
         context.compare = build_compare(services, state, plan.compare, with_pickers="compare-tools" in regions,
                                         submitted=submitted)

@@ -18,8 +18,9 @@ from kernels.kernel_text import format_number, parse_number
 SIGNIFICANT = 3
 """Significant figures a cell shows for a weight whose exact text is longer than :data:`SHORT`."""
 SHORT = 6
-LONGEST = 8
-"""Longest rounded decimal a cell shows; beyond it, scientific notation when that is shorter."""
+LONGEST = 7
+"""Most characters (the sign aside) of a rounded decimal a cell shows; beyond it, scientific notation when that
+is shorter (``0.000481`` shows as ``4.81e-4``)."""
 """Exact texts up to this many characters (``-0.125``, ``1/16`` from a preset) are shown as they are."""
 
 
@@ -37,7 +38,7 @@ def readable_weight(value: float) -> str:
     positional = format_number(rounded)
     mantissa, exponent = f"{rounded:.{SIGNIFICANT - 1}e}".split("e")
     scientific = f"{mantissa.rstrip('0').rstrip('.')}e{int(exponent)}"
-    return scientific if len(positional) > LONGEST and len(scientific) < len(positional) else positional
+    return scientific if len(positional.lstrip("-")) > LONGEST and len(scientific) < len(positional) else positional
 
 
 def readable_texts(weights: np.ndarray) -> list[list[str]]:

@@ -22,6 +22,7 @@ import numpy as np
 from kernels.errors import InputError
 from kernels.generators import GENERATORS, parse_generator, scharr, sobel
 from kernels.generators import transpose_partner as generator_partner
+from kernels.gradient import ramp_sign
 from kernels.kernel_text import format_kernel, format_number, parse_kernel, parse_number
 from kernels.presets import Preset
 
@@ -138,6 +139,26 @@ def _derivative_generators() -> dict[str, np.ndarray]:
 
 
 _DERIVATIVES = _derivative_generators()
+
+
+def conventional_x(text: str, presets: Mapping[str, Preset], op: str = "correlate") -> str | None:
+    """The kernel a gradient pair starts from: the right − left member of the family of the named gradient
+    kernel ``text`` (``sobel-left`` and ``sobel-top`` give ``sobel-right``, ``scharr-y(3)`` gives
+    ``scharr-x(3)``), so that atan2(Gy, Gx) points where brightness increases. None when ``text`` already
+    is that kernel or is not a named gradient kernel.
+    """
+    if text in presets and presets[text].group == GRADIENT_GROUP:
+        family = text.rsplit("-", 1)[0]
+        candidates = [f"{family}-right", f"{family}-left"]
+        weights = {name: presets[name].weights for name in candidates if name in presets}
+    elif (match := re.fullmatch(r"(sobel|scharr)-[xy]\((\d+)\)", text)) is not None:
+        weights = {f"{match[1]}-x({match[2]})": parse_generator(f"{match[1]}-x({match[2]})")[0]}  # type: ignore[index]
+    else:
+        return None
+    for name, w in weights.items():
+        if ramp_sign(w, 1, op) == 1 and ramp_sign(w, 0, op) == 0:
+            return None if name == text else name
+    return None
 
 
 def transpose_partner(choice: KernelChoice, presets: Mapping[str, Preset]) -> KernelChoice | None:

@@ -15,6 +15,7 @@ from kernels.errors import InputError
 from kernels.kernel_text import format_number
 from kernels.presets import GROUPS, Preset
 from web.combine_view import CombineView
+from web.compare_view import SUGGESTED as SUGGESTED_COMPARE
 from web.compare_view import CompareView, default_pixel, output_size, slot_states
 from web.compute import Services
 from web.export_view import ExportsView
@@ -40,7 +41,9 @@ from web.state import DEFAULT_IMAGE, State, size_text
 
 GROUP_TITLES = {"blur": "Blur", "sharpen": "Sharpen", "edges": "Edges", "gradient": "Gradients", "other": "Other"}
 VIEW_TITLES = {"matrix": "An image is a matrix", "inspect": "A kernel at work", "playground": "Playground"}
-EMBED_SIZES = {"matrix": (720, 560), "inspect": (760, 900), "playground": (760, 980)}
+EMBED_SIZES = {"matrix": (720, 560), "inspect": (760, 1060), "playground": (760, 1000)}
+"""The frame each view's snippet suggests: its pictures and its panel in view without scrolling, at that width
+and at 375 px (a phone)."""
 TRUE_TEXTS = {"1", "on", "true", "yes"}
 CELL_NAME = re.compile(r"^k-(\d+)-(\d+)$")
 
@@ -60,7 +63,7 @@ REGIONS_BY_VIEW: dict[str | None, tuple[str, ...]] = {
 
 # Combine (in the playground), Compare kernels (a section and an embed view) and the exports.
 VIEW_TITLES["compare"] = "Compare kernels"
-EMBED_SIZES["compare"] = (760, 1040)
+EMBED_SIZES["compare"] = (760, 1000)
 REGIONS_OF_PART["compare"] = ("compare-region",)
 REGIONS_BY_VIEW[None] += ("combine", "compare-tools", "compare-region", "exports")
 REGIONS_BY_VIEW["playground"] += ("combine",)
@@ -310,6 +313,8 @@ def canonical_query(state: State, kernel_param: str, inspect: Selection, play: S
 
 
 def embed_snippet(view: str, page_query: str) -> dict[str, str]:
+    if view == "compare" and "compare=" not in page_query:
+        page_query += f"&compare={SUGGESTED_COMPARE}"  # a frame of empty menus would teach nothing
     src = url_for("pages.embed", _external=True) + "?" + page_query + f"&view={view}"
     width, height = EMBED_SIZES[view]
     title = f"Image Kernels: {VIEW_TITLES[view]}"

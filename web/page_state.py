@@ -34,7 +34,7 @@ from kernels.kernel_text import parse_number
 from kernels.presets import Preset
 from web import generator_form
 from web.grid_texts import exact_rows, readable_texts, restore_exact
-from web.kernel_choice import briefer, parse_kernel_choice, spell_edits
+from web.kernel_choice import briefer, conventional_x, parse_kernel_choice, spell_edits
 from web.kernel_edit import page_tool
 from web.pickers import PICKER_PARAMS, fold_pickers
 from web.state import DEFAULT_KERNEL, State, parse_int, parse_state
@@ -128,6 +128,12 @@ def read_page(args: Mapping[str, str], presets: Mapping[str, Preset], *, embed: 
     args = fold_pickers(args, presets, good)
     values = {name: value for name, value in args.items() if not _CELL.match(name)}
     kernel = _read_kernel(args, presets, errors, good.kernel)
+    if "good" in args and values.get("combine") and good.combine is None and not values.get("kernel2"):
+        # Combine just turned on in the form (a link keeps its kernels): a gradient pair starts from right − left,
+        # so that its direction points where brightness increases.
+        start = conventional_x(kernel.param, presets, values.get("op", "correlate"))
+        if start is not None:
+            kernel = _read_kernel({"kernel": start}, presets, errors, good.kernel)
 
     state_args = {name: value for name, value in values.items()
                   if name not in PAGE_PARAMS and name != "kernel"}

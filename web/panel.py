@@ -37,7 +37,8 @@ _EDGE_VERBS = {
 
 
 def fmt(value: float | None, *, signed: bool = False) -> str:
-    """A number for people: integers as they are, others to 4 significant digits; a real minus sign."""
+    """A number for people: integers as they are, others to 4 significant digits (``1.965e−5`` when tiny); a
+    real minus sign."""
     if value is None:
         return "—"
     v = float(value)
@@ -48,8 +49,9 @@ def fmt(value: float | None, *, signed: bool = False) -> str:
         text = f"{v:.1f}"
     else:
         text = f"{v:.4g}"
-        if "e" in text:
-            text = f"{v:.3e}"
+        if "e" in text:  # 1.965e−5: no padded exponent, and a real minus, which a line never breaks after
+            mantissa, exponent = f"{v:.3e}".split("e")
+            text = f"{mantissa}e{int(exponent)}".replace("e-", "e" + MINUS)
     if text in ("0", "-0"):
         return "0"
     if text.startswith("-"):

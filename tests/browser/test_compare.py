@@ -20,16 +20,18 @@ def test_combine_control_and_second_kernel_menu(page, live_server):
     output = page.locator("#play-output-image")
     page.get_by_label("Gradient magnitude").check()
     expect(page).to_have_url(re.compile(r"[?&]combine=magnitude(&|$)"), timeout=TIMEOUT_MS)
+    # Turning combine on starts the pair from right − left (Sobel left becomes Sobel right).
+    expect(page).to_have_url(re.compile(r"[?&]kernel=sobel-right(&|$)"), timeout=TIMEOUT_MS)
     expect(output).to_have_attribute("data-api-src", re.compile(r"combine=magnitude"), timeout=TIMEOUT_MS)
-    page.select_option("#kernel2-menu", "sobel-bottom")
-    expect(page).to_have_url(re.compile(r"[?&]kernel2=sobel-bottom(&|$)"), timeout=TIMEOUT_MS)
-    src = "/api/output.png?image=face&kernel=sobel-left&combine=magnitude&kernel2=sobel-bottom"
+    page.select_option("#kernel2-menu", "sobel-top")
+    expect(page).to_have_url(re.compile(r"[?&]kernel2=sobel-top(&|$)"), timeout=TIMEOUT_MS)
+    src = "/api/output.png?image=face&kernel=sobel-right&combine=magnitude&kernel2=sobel-top"
     expect(output).to_have_attribute("data-api-src", src, timeout=TIMEOUT_MS)
     assert np.array_equal(painted_pixels(output), png_pixels(page.request.get(live_server + src).body()))
 
     page.reload()
     expect(page.get_by_label("Gradient magnitude")).to_be_checked()
-    expect(page.locator("#kernel2-menu")).to_have_value("sobel-bottom")
+    expect(page.locator("#kernel2-menu")).to_have_value("sobel-top")
     panel = page.locator("#play-explain")
     point_at(page, output, 7, 20)
     wait_for_pixel(panel, 7, 20)

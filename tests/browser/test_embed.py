@@ -70,7 +70,8 @@ def test_axe_finds_no_violations(browser, live_server, axe_source, path):
 
 
 @pytest.mark.parametrize(("path", "width", "side_by_side"), [
-    ("/embed?view=inspect&kernel=emboss", 760, False), ("/?kernel=emboss", 1280, True),
+    ("/embed?view=inspect&kernel=emboss", 760, True), ("/?kernel=emboss", 1280, True),
+    ("/?kernel=gaussian(7,1.5)", 1280, True), ("/?kernel=emboss", 375, False),
 ])
 def test_the_arrow_only_shows_between_pictures_side_by_side(browser, live_server, path, width, side_by_side):
     context = browser.new_context(viewport={"width": width, "height": 900})

@@ -52,7 +52,7 @@ def test_shortcut_links_change_only_what_they_name(page, live_server):
 
     page.get_by_role("link", name="Try the Sobel gradient").click()
     expect(page).to_have_url(in_url("combine", "magnitude"), timeout=TIMEOUT_MS)
-    assert_settings_kept(page, "sobel-left")
+    assert_settings_kept(page, "sobel-right")
     expect(page).to_have_url(in_url("compare", "blur|sharpen|outline|sobel-left"))
     expect(page.locator('input[name="combine"][value="magnitude"]')).to_be_checked()
 
