@@ -14,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from kernels import limits
 from web import api, pages
 from web.budget import Budget
+from web.client_gone import watch_client
 from web.compute import Services
 from web.errors import register_error_handlers
 from web.rate_limits import init_rate_limits
@@ -92,6 +93,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
     register_error_handlers(app)
+    app.before_request(watch_client)
     Compress(app)
     init_rate_limits(app)
     if int(app.config["PROXY_COUNT"]):

@@ -17,7 +17,7 @@ factorisation's own error does not shrink with precision).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from numbers import Integral, Real
 
@@ -25,7 +25,7 @@ import numpy as np
 
 from kernels import limits, methods
 from kernels.direct import Ranges
-from kernels.errors import InputError
+from kernels.errors import InputError, Stopped
 from kernels.geometry import PassGeometry, plan_pass
 from kernels.kernelcrop import kernel_sum, scale_grid
 from kernels.options import EDGE_MODES, OPS, Options
@@ -216,7 +216,7 @@ def _value_range(values: np.ndarray) -> tuple[float, float]:
     return float(values.min()), float(values.max())
 
 
-def _run(image, weights, scaled, factors, passes, chosen, options, dtype):
+def _run(image, weights, scaled, factors, passes, chosen, options, dtype, should_stop):
     """All passes in ``dtype``: (raw, last_input, range read by the first pass, raw's (min, max), error bound).
 
     The error bound is the worst-case rounding error of the raw values (see :mod:`kernels.precision`).
@@ -229,6 +229,8 @@ def _run(image, weights, scaled, factors, passes, chosen, options, dtype):
     residual = factors[2] if factors is not None else 0.0
     current, previous, error, first_read = image, image, 0.0, None
     for geometry, method in zip(passes, chosen, strict=True):
+        if should_stop():
+            raise Stopped("stopped before a pass: nobody waits for this result any more")
         source = PaddedSource(current, geometry.pad_rows, geometry.pad_cols, options.edge, options.cval, dtype)
         ranges: Ranges = []
         out = methods.run(method, source, taps_weights, factors, geometry, taps, ranges)
@@ -278,7 +280,7 @@ def _overflow() -> InputError:
 
 
 def filter_image(image: np.ndarray, kernel: np.ndarray, options: Options = DEFAULT_OPTIONS, *,
-                 method: str = "auto") -> FilterResult:
+                 method: str = "auto", should_stop: Callable[[], bool] | None = None) -> FilterResult:
     """Run the kernel over the image as ``options`` say.
 
     Args:
@@ -287,6 +289,8 @@ def filter_image(image: np.ndarray, kernel: np.ndarray, options: Options = DEFAU
         options: the pass's settings; validated by :func:`validate`.
         method: "auto" picks the least modelled cost per pass; "direct", "separable" or "fft" force one
             ("separable" raises :class:`InputError` with field ``method`` if the kernel is not rank 1).
+        should_stop: asked before each pass (and each rerun in float64); when it answers True the call raises
+            :class:`~kernels.errors.Stopped` (the server stops work for a client that has gone).
 
     Returns:
         A :class:`FilterResult` whose ``raw`` is float32 when that meets :data:`TOLERANCE`, else float64.
@@ -299,11 +303,15 @@ def filter_image(image: np.ndarray, kernel: np.ndarray, options: Options = DEFAU
     passes = _checked_plan(image.shape, kernel, options)
     # float32 overflow is caught and redone in float64
     with blas_on_one_thread(), np.errstate(over="ignore", invalid="ignore"):
-        return _filter_checked(image, kernel, options, method, passes)
+        return _filter_checked(image, kernel, options, method, passes, should_stop or _never)
+
+
+def _never() -> bool:
+    return False
 
 
 def _filter_checked(image: np.ndarray, kernel: np.ndarray, options: Options, method: str,
-                    passes: list[PassGeometry]) -> FilterResult:
+                    passes: list[PassGeometry], should_stop: Callable[[], bool]) -> FilterResult:
     weights, origin = effective_weights(kernel, options)
     divisor = float(options.divisor)
     scaled = weights / divisor
@@ -322,17 +330,17 @@ def _filter_checked(image: np.ndarray, kernel: np.ndarray, options: Options, met
         chosen = [method] * len(passes)
 
     raw, last_input, read, (lo, hi), error = _run(image, weights, scaled, factors, passes, chosen, options,
-                                                   np.float32)
+                                                   np.float32, should_stop)
     largest = max(-lo, hi)
     if not _within_tolerance(read, largest, error):
         raw, last_input, read, (lo, hi), error = _run(image, weights, scaled, factors, passes, chosen, options,
-                                                       np.float64)
+                                                       np.float64, should_stop)
         largest = max(-lo, hi)
         if not _within_tolerance(read, largest, error) and method == "auto" and "separable" in chosen:
             # The rank-1 factors' own error does not shrink with precision: sum every tap instead.
             chosen = ["direct" if m == "separable" else m for m in chosen]
             raw, last_input, read, (lo, hi), error = _run(image, weights, scaled, factors, passes, chosen, options,
-                                                           np.float64)
+                                                           np.float64, should_stop)
             largest = max(-lo, hi)
         if not np.isfinite(read).all():
             raise InputError("image", "every pixel value must be a finite number")

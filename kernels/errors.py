@@ -1,4 +1,4 @@
-"""The one exception type for input the engine or the HTTP layer refuses."""
+"""The engine's exceptions: :class:`InputError` for input it refuses, :class:`Stopped` when its caller stopped it."""
 
 from __future__ import annotations
 
@@ -28,3 +28,7 @@ class InputError(ValueError):
     @property
     def message(self) -> str:
         return str(self)
+
+
+class Stopped(Exception):
+    """The caller's ``should_stop`` answered True between two steps: nobody waits for the result any more."""

@@ -29,6 +29,7 @@ from kernels.preview import Preview, encode_preview
 from kernels.store import ImageStore, is_image_id
 from kernels.store_redis import RedisImageStore
 from web.budget import Budget, HeavyPool, call_cost, engine_states, refuse_over_budget
+from web.client_gone import client_gone_check
 from web.rate_limits import note_computed
 from web.state import State
 
@@ -140,7 +141,8 @@ class Services:
         missing = [plain for (_, plain), new in zip(calls, uncached, strict=True) if new]
         cost = sum((one for one, new in zip(costs, uncached, strict=True) if new), Cost())
         if cost.seconds >= self.budget.heavy_seconds:
-            self.heavy.run(lambda: [self.result(plain) for plain in missing], cost.seconds)
+            stop = client_gone_check()  # the heavy thread has no request of its own
+            self.heavy.run(lambda: [self.result(plain, stop) for plain in missing], cost.seconds)
         return cost
 
     def rgb_image(self, name: str) -> np.ndarray:
@@ -162,12 +164,15 @@ class Services:
             state.input_key(), lambda: to_engine_input(self.working_rgb(state), state.color)
         )
 
-    def result(self, state: State) -> FilterResult:
-        """The main kernel's result (Gx of a combined state)."""
+    def result(self, state: State, should_stop: Callable[[], bool] | None = None) -> FilterResult:
+        """The main kernel's result (Gx of a combined state). The engine stops (raising
+        :class:`~kernels.errors.Stopped`) when ``should_stop``, by default the request's client-gone check,
+        answers True."""
+        stop = should_stop or client_gone_check()
 
         def make() -> FilterResult:
             note_computed()
-            return filter_image(self.engine_input(state), state.kernel, state.options)
+            return filter_image(self.engine_input(state), state.kernel, state.options, should_stop=stop)
 
         return self.results.get_or_make(state.filter_key(), make)
 

@@ -7,7 +7,7 @@ from flask_limiter.errors import RateLimitExceeded
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from kernels import limits
-from kernels.errors import InputError
+from kernels.errors import InputError, Stopped
 from kernels.images import megabytes
 from web.budget import Busy
 from web.rate_limits import seconds_until_reset
@@ -45,6 +45,11 @@ def register_error_handlers(app: Flask) -> None:
         mb = limits.MAX_UPLOAD_BYTES // (1024 * 1024)
         sent = f"; this one is {megabytes(request.content_length)}" if request.content_length else ""
         return error_response(f"file: uploads are limited to {mb} MB{sent}", "file", 413)
+
+    @app.errorhandler(Stopped)
+    def stopped(_err: Stopped):
+        # Nobody reads this: the client closed the connection before the picture was ready.
+        return error_response("stopped: the connection closed before the picture was ready", None, 409)
 
     @app.errorhandler(Busy)
     def busy(err: Busy):
