@@ -43,11 +43,11 @@ import scipy.ndimage as ndi
 from PIL import Image, ImageFilter
 
 from bench.pictures import big_photo, picture_table
-from bench.references import every_option, opencv_result, scipy_result
 from bench.timing import median_times, picture_label, print_grid, rounds_text
 from kernels.engine import filter_image
 from kernels.options import Options
 from kernels.samples import load_sample
+from tests.oracles import every_option, opencv_result, scipy_result
 
 KERNEL_SIZES = (3, 5, 7, 15, 31)
 
@@ -181,7 +181,7 @@ def every_option_row(size: int, k: int, edge: str, rounds: int, rng: np.random.G
     normalise, divisor 2, offset 10, stride 2, dilation 2, two passes and a corner origin.
 
     SciPy and filter2D have no stride, normalise, divisor, offset or repeat: they filter at full
-    resolution and slice, as their users would (:func:`bench.references.every_option`). The engine's
+    resolution and slice, as their users would (:func:`tests.oracles.every_option`). The engine's
     result is checked against SciPy's in the same row.
     """
     image = (rng.random((size, size, 3), dtype=np.float32) * 255).astype(np.float32)

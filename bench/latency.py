@@ -60,9 +60,9 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from bench.big_photo import DESCRIPTION as BIG_PHOTO
 from bench.big_photo import make_big_photo, upload
-from bench.chromium import ARGS as CHROMIUM_ARGS
-from bench.chromium import find_chromium
 from bench.network import PROFILES, Profile, Request, Traffic, emulate, total_bytes
+from tests.chromium import ARGS as CHROMIUM_ARGS
+from tests.chromium import find_chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERY = "color=rgb&kernel=sharpen"

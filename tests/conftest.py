@@ -11,8 +11,8 @@ import pytest
 from werkzeug.serving import make_server
 
 from app import create_app
-from bench.chromium import ARGS as CHROMIUM_ARGS
-from bench.chromium import find_chromium
+from tests.chromium import ARGS as CHROMIUM_ARGS
+from tests.chromium import find_chromium
 
 AXE_PATH = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
 

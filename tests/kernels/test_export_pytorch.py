@@ -18,7 +18,7 @@ import pytest
 from kernels.engine import filter_image
 from kernels.export import export
 from kernels.options import EDGE_MODES, OPS, Options
-from tests.test_export_python import GRAY, KERNELS, RGB, assert_same_raw, run_snippet
+from tests.kernels.test_export_python import GRAY, KERNELS, RGB, assert_same_raw, run_snippet
 
 
 class StandInTensor(np.ndarray):

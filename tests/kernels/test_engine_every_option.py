@@ -1,15 +1,15 @@
 """Every option at once — convolve, edge mode, cval, normalise, divisor, offset, stride, dilation, repeat and a
-corner origin — against SciPy and filter2D with the missing steps added around them (bench.references)."""
+corner origin — against SciPy and filter2D with the missing steps added around them (tests.oracles)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from bench.references import OPENCV_BORDERS, SCIPY_MODES, every_option, opencv_result, scipy_result
 from kernels.engine import filter_image
 from kernels.options import Options
-from tests.test_engine_loops import tolerance
+from tests.kernels.test_engine_loops import tolerance
+from tests.oracles import OPENCV_BORDERS, SCIPY_MODES, every_option, opencv_result, scipy_result
 
 CASES = [(scipy_result, edge) for edge in sorted(SCIPY_MODES)] + [
     (opencv_result, edge) for edge in [*sorted(OPENCV_BORDERS), "wrap"]]

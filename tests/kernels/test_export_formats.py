@@ -16,7 +16,7 @@ from kernels.errors import InputError
 from kernels.export import FORMATS, export
 from kernels.export_plan import write_kernel
 from kernels.options import EDGE_MODES, Options
-from tests.test_export_python import GRAY, KERNELS
+from tests.kernels.test_export_python import GRAY, KERNELS
 
 BLUR = np.array([[1, 2, 1], [2, 4, 2], [1, 2, 1]]) / 16
 SOBEL = KERNELS["sobel"]

@@ -14,8 +14,8 @@ from kernels.engine import filter_image
 from kernels.errors import InputError
 from kernels.explain import explain
 from kernels.options import DISPLAYS, EDGE_MODES, Options
-from tests.test_engine_definitions import cases
-from tests.test_engine_loops import tolerance
+from tests.kernels.test_engine_definitions import cases
+from tests.kernels.test_engine_loops import tolerance
 
 
 def _pixels(height: int, width: int) -> list[tuple[int, int]]:

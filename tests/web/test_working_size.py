@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from kernels.images import RESAMPLING, fit_working_size, working_shape
-from tests.test_export_python import run_snippet
+from tests.kernels.test_export_python import run_snippet
 
 PHOTO_SHAPE = (3000, 4000)
 

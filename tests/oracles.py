@@ -1,4 +1,5 @@
-"""The engine's definitions spelled with SciPy and OpenCV: the oracles of the tests and the benchmark.
+"""The engine's definitions spelled with SciPy and OpenCV: the oracles the tests check the engine against (the
+benchmark times them too).
 
 SciPy mode names: extend → nearest, wrap → grid-wrap, mirror → mirror, symmetric → reflect,
 constant → constant (cval). SciPy's ``origin`` counts from the kernel's centre (n // 2), so our origin

@@ -12,7 +12,7 @@ import yaml
 
 from tests.servers import NGINX_TEMPLATE, nginx_in_front
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = ROOT / "deploy" / "docker-compose.yml"
 MANIFESTS = sorted((ROOT / "deploy" / "k8s").glob("*.yaml"))
 BIN = Path(sys.executable).parent

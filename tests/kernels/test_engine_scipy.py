@@ -1,6 +1,6 @@
 """The engine against scipy.ndimage.correlate / convolve and scipy.signal.correlate2d.
 
-The mapping of modes and origins is in :mod:`bench.references`.
+The mapping of modes and origins is in :mod:`tests.oracles`.
 
 SciPy 1.17's 2-D correlate reads uninitialised memory when a (spread) kernel reaches more than an
 image-length past the border (e.g. a 9×1 kernel on a 2×1 image with origin (4, 0) gives 1.6e-322 in
@@ -17,11 +17,11 @@ import scipy.signal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bench.references import SCIPY_MODES, scipy_result
 from kernels.engine import filter_image
 from kernels.fftconv import dilate
 from kernels.options import Options
-from tests.test_engine_loops import tolerance
+from tests.kernels.test_engine_loops import tolerance
+from tests.oracles import SCIPY_MODES, scipy_result
 
 
 @st.composite

@@ -24,7 +24,7 @@ from kernels.export import export
 from kernels.images import encode_png, to_engine_input
 from kernels.options import OPS, Options
 from tests.conftest import require_tool
-from tests.test_export_python import KERNELS
+from tests.kernels.test_export_python import KERNELS
 
 _rng = np.random.default_rng(44)
 PHOTO = _rng.integers(0, 256, (20, 17, 3), dtype=np.uint8)

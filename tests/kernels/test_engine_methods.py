@@ -11,14 +11,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bench.references import scipy_result
 from kernels.direct import correlate_band, correlate_row_band, correlate_taps
 from kernels.engine import filter_image
 from kernels.fftconv import correlate_fft, dilate
 from kernels.options import EDGE_MODES, Options
 from kernels.padding import PaddedSource
 from kernels.separable import correlate_separable, rank_one_factors
-from tests.test_engine_loops import tolerance
+from tests.kernels.test_engine_loops import tolerance
+from tests.oracles import scipy_result
 
 GAUSS = np.outer([1, 4, 6, 4, 1], [1, 4, 6, 4, 1]) / 256.0
 

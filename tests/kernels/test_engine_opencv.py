@@ -14,11 +14,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bench.references import OPENCV_BORDERS as BORDERS
-from bench.references import opencv_result
 from kernels.engine import filter_image
 from kernels.options import Options
-from tests.test_engine_loops import tolerance
+from tests.kernels.test_engine_loops import tolerance
+from tests.oracles import OPENCV_BORDERS as BORDERS
+from tests.oracles import opencv_result
 
 
 @st.composite

@@ -8,7 +8,7 @@ import pytest
 from kernels.engine import effective_weights, filter_image, output_shape
 from kernels.kernelcrop import kernel_sum
 from kernels.options import Options
-from tests.test_engine_loops import reference_filter, tolerance
+from tests.kernels.test_engine_loops import reference_filter, tolerance
 
 RNG = np.random.default_rng(21)
 IMAGE = RNG.random((12, 14)) * 255
