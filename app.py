@@ -51,8 +51,16 @@ DEFAULTS: dict[str, Any] = {
     # Text answers (pages, fragments, JSON, CSS, JS) are compressed for the network, best first as the client
     # accepts: zstd, brotli, gzip. Pictures are compressed already (see kernels.preview).
     "COMPRESS_ALGORITHM": ["zstd", "br", "gzip"],
-    "COMPRESS_MIMETYPES": ["text/html", "text/css", "text/javascript", "application/javascript", "application/json",
-                           "text/plain", "text/csv", "image/svg+xml"],
+    "COMPRESS_MIMETYPES": [
+        "text/html",
+        "text/css",
+        "text/javascript",
+        "application/javascript",
+        "application/json",
+        "text/plain",
+        "text/csv",
+        "image/svg+xml",
+    ],
 }
 
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -83,11 +91,20 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config.update(config)
 
     upload_folder = Path(app.config["UPLOAD_FOLDER"] or Path(app.instance_path) / "uploads")
-    budget = Budget(float(app.config["REQUEST_BUDGET_SECONDS"]), int(app.config["REQUEST_BUDGET_BYTES"]),
-                    float(app.config["HEAVY_SECONDS"]), int(app.config["HEAVY_SLOTS"]), int(app.config["HEAVY_QUEUE"]))
+    budget = Budget(
+        float(app.config["REQUEST_BUDGET_SECONDS"]),
+        int(app.config["REQUEST_BUDGET_BYTES"]),
+        float(app.config["HEAVY_SECONDS"]),
+        int(app.config["HEAVY_SLOTS"]),
+        int(app.config["HEAVY_QUEUE"]),
+    )
     app.extensions["image_kernels"] = Services.create(
-        app.config["PRESETS_PATH"], upload_folder, int(app.config["UPLOAD_STORE_MAX"]),
-        int(app.config["UPLOAD_STORE_BYTES"]), budget, app.config["REDIS_URL"],
+        app.config["PRESETS_PATH"],
+        upload_folder,
+        int(app.config["UPLOAD_STORE_MAX"]),
+        int(app.config["UPLOAD_STORE_BYTES"]),
+        budget,
+        app.config["REDIS_URL"],
     )
 
     app.register_blueprint(api.bp)

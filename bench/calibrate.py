@@ -107,8 +107,10 @@ def main() -> None:
         coef = coef / scale
         ratio = (features @ coef) / seconds
         text = ", ".join(f"{c:.3g}" for c in coef)
-        print(f'    "{name}": ({text}),  # {len(data)} cases; predicted/measured median '
-              f"{np.median(ratio):.2f}, range {ratio.min():.2f}–{ratio.max():.2f}")
+        print(
+            f'    "{name}": ({text}),  # {len(data)} cases; predicted/measured median '
+            f"{np.median(ratio):.2f}, range {ratio.min():.2f}–{ratio.max():.2f}"
+        )
         for i in np.argsort(np.abs(np.log(ratio)))[::-1][: options.worst]:
             print(f"    #   {ratio[i]:.2f} × {seconds[i] * 1e3:.2f} ms {cases[name][i]}")
     print("}")

@@ -51,8 +51,10 @@ PHOTO: bytes = b""
 
 def multipart(data: bytes) -> tuple[bytes, str]:
     boundary = "----image-kernels-load"
-    head = (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="phone.jpg"\r\n'
-            "Content-Type: image/jpeg\r\n\r\n").encode()
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="phone.jpg"\r\n'
+        "Content-Type: image/jpeg\r\n\r\n"
+    ).encode()
     return head + data + f"\r\n--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
 
 
@@ -65,8 +67,9 @@ class Student(FastHttpUser):
         self.image, self.centre, self.edits = "astronaut", 5, 0
         if random.random() < 0.1:
             body, kind = multipart(PHOTO)
-            with self.client.post("/api/images", data=body, headers={"Content-Type": kind}, name="upload",
-                                  catch_response=True) as answer:
+            with self.client.post(
+                "/api/images", data=body, headers={"Content-Type": kind}, name="upload", catch_response=True
+            ) as answer:
                 if answer.status_code == 201:
                     self.image = answer.json()["id"]
                 else:
@@ -116,8 +119,14 @@ def attacker(environment: Environment, host: str, port: int, stop_at: float) -> 
         finally:
             connection.close()
         elapsed = (time.perf_counter() - started) * 1000
-        environment.events.request.fire(request_type="GET", name=f"attacker → {status}", response_time=elapsed,
-                                        response_length=length, exception=error, context={})
+        environment.events.request.fire(
+            request_type="GET",
+            name=f"attacker → {status}",
+            response_time=elapsed,
+            response_length=length,
+            exception=error,
+            context={},
+        )
 
 
 def slowloris(host: str, port: int, stop_at: float) -> None:
@@ -148,8 +157,10 @@ def worker_memory(pids: list[int]) -> int:
 
 def report(environment: Environment, students: int, seconds: float) -> bool:
     stats = environment.stats
-    print(f"\nImage Kernels under load: {students} students, 2 attackers, 8 slowloris sockets, {seconds:.0f} s; "
-          "nginx + 2 gunicorn instances (1 worker × 4 threads) + Redis, load generator on the same 2 cores")
+    print(
+        f"\nImage Kernels under load: {students} students, 2 attackers, 8 slowloris sockets, {seconds:.0f} s; "
+        "nginx + 2 gunicorn instances (1 worker × 4 threads) + Redis, load generator on the same 2 cores"
+    )
     print(f"{'request':28} {'count':>7} {'fails':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}  {'target':16} check")
     passed = True
     for entry in sorted(stats.entries.values(), key=lambda e: e.name):
@@ -163,9 +174,11 @@ def report(environment: Environment, students: int, seconds: float) -> bool:
         elif entry.name in STUDENT_NAMES:
             target, check = "no errors", "PASS" if entry.num_failures == 0 else "FAIL"
             passed &= entry.num_failures == 0
-        print(f"{entry.name:28} {entry.num_requests:7d} {entry.num_failures:6d} "
-              f"{entry.get_response_time_percentile(0.5):8.0f} {entry.get_response_time_percentile(0.95):8.0f} "
-              f"{entry.get_response_time_percentile(0.99):8.0f}  {target:16} {check}")
+        print(
+            f"{entry.name:28} {entry.num_requests:7d} {entry.num_failures:6d} "
+            f"{entry.get_response_time_percentile(0.5):8.0f} {entry.get_response_time_percentile(0.95):8.0f} "
+            f"{entry.get_response_time_percentile(0.99):8.0f}  {target:16} {check}"
+        )
     for error in stats.errors.values():
         print(f"  error: {error.name}: {error.error} × {error.occurrences}")
     return passed
@@ -208,8 +221,10 @@ def main(argv: list[str] | None = None) -> int:
             change = memory[-1] / memory[0] - 1
             ok = abs(change) <= 0.10
             passed &= ok
-            print(f"workers' memory: {memory[0] / 2**20:.0f} MB after the first minute, {memory[-1] / 2**20:.0f} MB at "
-                  f"the end ({change:+.1%}; target within 10 %) {'PASS' if ok else 'FAIL'}")
+            print(
+                f"workers' memory: {memory[0] / 2**20:.0f} MB after the first minute, {memory[-1] / 2**20:.0f} MB at "
+                f"the end ({change:+.1%}; target within 10 %) {'PASS' if ok else 'FAIL'}"
+            )
     return 0 if passed else 1
 
 

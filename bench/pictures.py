@@ -30,6 +30,7 @@ from kernels.samples import load_sample
 BIG_SIZE = (4000, 3000)
 """Width and height of the big photo: what a 12-megapixel phone camera takes."""
 
+
 @functools.cache
 def _big_astronaut() -> np.ndarray:
     """The astronaut resized to :data:`BIG_SIZE` with Pillow's LANCZOS: uint8 (H, W, 3)."""
@@ -128,5 +129,3 @@ def picture_table(rounds: int) -> None:
         f"over {rounds_text(rounds)}, formats interleaved; KB = 1000 bytes; PSNR from the decoded bytes:"
     )
     print_grid(header, lines, left={0, 1, 6, 7})
-
-

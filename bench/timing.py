@@ -34,11 +34,8 @@ def median_times(contenders: dict[str, Callable[[], object]], rounds: int) -> di
     return {name: statistics.median(times) for name, times in samples.items()}
 
 
-
-
 def rounds_text(count: int) -> str:
     return f"{count} round{'' if count == 1 else 's'}"
-
 
 
 def picture_label(image: np.ndarray) -> str:

@@ -106,8 +106,14 @@ class ColumnBand:
     lattice of rows that a band with step ``step`` and no dilation covers.
     """
 
-    def __init__(self, source: PaddedSource, kernel: np.ndarray, dilation: tuple[int, int],
-                 stride: tuple[int, int], out_shape: tuple[int, int]) -> None:
+    def __init__(
+        self,
+        source: PaddedSource,
+        kernel: np.ndarray,
+        dilation: tuple[int, int],
+        stride: tuple[int, int],
+        out_shape: tuple[int, int],
+    ) -> None:
         self.source, self.kernel = source, kernel
         (self.kh, self.kw), (self.dy, self.dx) = kernel.shape, dilation
         (self.sy, self.sx), (self.oh, self.ow) = stride, out_shape
@@ -149,8 +155,9 @@ class ColumnBand:
             buffers["copies"] = np.empty((need, self.kw, self.row_len), dtype=dtype)
         return buffers
 
-    def compute(self, task: tuple[int, int, int], scratch: dict[str, np.ndarray], target: np.ndarray,
-                want_range: bool) -> tuple[float, float] | None:
+    def compute(
+        self, task: tuple[int, int, int], scratch: dict[str, np.ndarray], target: np.ndarray, want_range: bool
+    ) -> tuple[float, float] | None:
         """Fill ``target`` (blocks, block, row_len) with the task's output rows; the range read if wanted."""
         rho, t0, n = task
         nblk = -(-n // self.block)
@@ -162,7 +169,9 @@ class ColumnBand:
             flat = rows.reshape(need, self.row_len)
             r_stride = flat.strides[0]
             stacked = np.lib.stride_tricks.as_strided(
-                flat, (nblk, self.band_rows, self.row_len), (self.block * self.step * r_stride, r_stride, itemsize),
+                flat,
+                (nblk, self.band_rows, self.row_len),
+                (self.block * self.step * r_stride, r_stride, itemsize),
                 writeable=False,
             )
         else:
@@ -187,8 +196,9 @@ class ColumnBand:
         single_threaded_matmul(self.band, stacked, target)
         return (float(rows.min()), float(rows.max())) if want_range else None
 
-    def target(self, flat_out: np.ndarray, task: tuple[int, int, int],
-               scratch: dict[str, np.ndarray]) -> tuple[np.ndarray, bool]:
+    def target(
+        self, flat_out: np.ndarray, task: tuple[int, int, int], scratch: dict[str, np.ndarray]
+    ) -> tuple[np.ndarray, bool]:
         """Where the task's products go: straight into the output when its rows are contiguous there."""
         _, t0, n = task
         nblk = -(-n // self.block)
@@ -244,8 +254,15 @@ def row_band_matrix(row: np.ndarray, stride: int, dilation: int, channels: int) 
     return band
 
 
-def row_pass(rows: np.ndarray, row: np.ndarray, band: np.ndarray | None, dilation: int, stride: int,
-             out_rows: np.ndarray, windows: np.ndarray | None) -> None:
+def row_pass(
+    rows: np.ndarray,
+    row: np.ndarray,
+    band: np.ndarray | None,
+    dilation: int,
+    stride: int,
+    out_rows: np.ndarray,
+    windows: np.ndarray | None,
+) -> None:
     """A 1 × kw kernel along a strip of rows (n, width, C) into ``out_rows`` (n, out_width, C).
 
     With a band (see :func:`row_band_matrix`), every window of ROW_BLOCK output pixels is copied
@@ -283,8 +300,11 @@ def row_pass(rows: np.ndarray, row: np.ndarray, band: np.ndarray | None, dilatio
                     left = copied[:full].reshape(full // group, group * blocks, window)
                     np.matmul(left, band, out=result[:full].reshape(full // group, group * blocks, block_len))
                 if full < n:
-                    np.matmul(copied[full:].reshape((n - full) * blocks, window), band,
-                              out=result[full:].reshape((n - full) * blocks, block_len))
+                    np.matmul(
+                        copied[full:].reshape((n - full) * blocks, window),
+                        band,
+                        out=result[full:].reshape((n - full) * blocks, block_len),
+                    )
             done = blocks * ROW_BLOCK
     if done < out_width:
         tail = out_rows[:, done:]

@@ -60,7 +60,6 @@ TOLERANCE = 1e-4
 """Raw values stay within TOLERANCE × max(1, max |value|) of exact arithmetic on the given input."""
 
 
-
 @dataclass(frozen=True)
 class FilterResult:
     """What one run of the engine produced.
@@ -123,8 +122,11 @@ def _check_kernel(kernel: np.ndarray) -> None:
     if not np.all(np.isfinite(kernel)):
         raise InputError("kernel", "every weight must be a finite number")
     if np.abs(kernel).max() > limits.MAX_ABS_NUMBER:
-        raise InputError("kernel", f"every weight must be between -{limits.MAX_ABS_NUMBER:g} and "
-                         f"{limits.MAX_ABS_NUMBER:g}", float(np.abs(kernel).max()))
+        raise InputError(
+            "kernel",
+            f"every weight must be between -{limits.MAX_ABS_NUMBER:g} and {limits.MAX_ABS_NUMBER:g}",
+            float(np.abs(kernel).max()),
+        )
 
 
 def _as_kernel(kernel: object) -> np.ndarray:
@@ -261,8 +263,16 @@ def _run(image, weights, scaled, factors, passes, chosen, options, dtype, should
         fft_log2 = methods.fft_log_size(geometry) if method == "fft" else 0.0
         units = rounding_units(method, taps, geometry.kernel_shape, fft_log2)
         error = gain * boost * error + pass_error(
-            method=method, units=units, unit=unit, gain=gain, reach=reach, result_magnitude=magnitude,
-            one_sign=one_sign, boost=boost, offset=options.offset, residual=residual,
+            method=method,
+            units=units,
+            unit=unit,
+            gain=gain,
+            reach=reach,
+            result_magnitude=magnitude,
+            one_sign=one_sign,
+            boost=boost,
+            offset=options.offset,
+            residual=residual,
         )
         previous, current = current, out
     return current, previous, first_read, (lo, hi), error
@@ -274,13 +284,20 @@ def _within_tolerance(read: tuple[float, float], largest: float, error: float) -
 
 def _overflow() -> InputError:
     return InputError(
-        "kernel", "the result is too large to represent (beyond ±1.8e308): use smaller weights, a larger "
-        "divisor or fewer repeats"
+        "kernel",
+        "the result is too large to represent (beyond ±1.8e308): use smaller weights, a larger "
+        "divisor or fewer repeats",
     )
 
 
-def filter_image(image: np.ndarray, kernel: np.ndarray, options: Options = DEFAULT_OPTIONS, *,
-                 method: str = "auto", should_stop: Callable[[], bool] | None = None) -> FilterResult:
+def filter_image(
+    image: np.ndarray,
+    kernel: np.ndarray,
+    options: Options = DEFAULT_OPTIONS,
+    *,
+    method: str = "auto",
+    should_stop: Callable[[], bool] | None = None,
+) -> FilterResult:
     """Run the kernel over the image as ``options`` say.
 
     Args:
@@ -310,8 +327,14 @@ def _never() -> bool:
     return False
 
 
-def _filter_checked(image: np.ndarray, kernel: np.ndarray, options: Options, method: str,
-                    passes: list[PassGeometry], should_stop: Callable[[], bool]) -> FilterResult:
+def _filter_checked(
+    image: np.ndarray,
+    kernel: np.ndarray,
+    options: Options,
+    method: str,
+    passes: list[PassGeometry],
+    should_stop: Callable[[], bool],
+) -> FilterResult:
     weights, origin = effective_weights(kernel, options)
     divisor = float(options.divisor)
     scaled = weights / divisor
@@ -329,18 +352,21 @@ def _filter_checked(image: np.ndarray, kernel: np.ndarray, options: Options, met
     else:
         chosen = [method] * len(passes)
 
-    raw, last_input, read, (lo, hi), error = _run(image, weights, scaled, factors, passes, chosen, options,
-                                                   np.float32, should_stop)
+    raw, last_input, read, (lo, hi), error = _run(
+        image, weights, scaled, factors, passes, chosen, options, np.float32, should_stop
+    )
     largest = max(-lo, hi)
     if not _within_tolerance(read, largest, error):
-        raw, last_input, read, (lo, hi), error = _run(image, weights, scaled, factors, passes, chosen, options,
-                                                       np.float64, should_stop)
+        raw, last_input, read, (lo, hi), error = _run(
+            image, weights, scaled, factors, passes, chosen, options, np.float64, should_stop
+        )
         largest = max(-lo, hi)
         if not _within_tolerance(read, largest, error) and method == "auto" and "separable" in chosen:
             # The rank-1 factors' own error does not shrink with precision: sum every tap instead.
             chosen = ["direct" if m == "separable" else m for m in chosen]
-            raw, last_input, read, (lo, hi), error = _run(image, weights, scaled, factors, passes, chosen, options,
-                                                           np.float64, should_stop)
+            raw, last_input, read, (lo, hi), error = _run(
+                image, weights, scaled, factors, passes, chosen, options, np.float64, should_stop
+            )
             largest = max(-lo, hi)
         if not np.isfinite(read).all():
             raise InputError("image", "every pixel value must be a finite number")

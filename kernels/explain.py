@@ -127,5 +127,11 @@ def explain(
                 "clipped": is_clipped(value, display),
             }
         )
-    return {"x": int(x), "y": int(y), "input_x": int(input_x), "input_y": int(input_y), "scale": scale,
-            "channels": described}
+    return {
+        "x": int(x),
+        "y": int(y),
+        "input_x": int(input_x),
+        "input_y": int(input_y),
+        "scale": scale,
+        "channels": described,
+    }

@@ -31,9 +31,11 @@ FORMATS: tuple[str, ...] = ("json", "csv", "numpy", "scipy", "opencv", "pytorch"
 """Values of the ``format`` parameter, in the order the page lists them."""
 
 FILENAMES: dict[str, str] = {
-    "json": "image_kernels.json", "csv": "image_kernels_weights.csv", "imagemagick": "image_kernels_imagemagick.sh",
-    "gimp": "image_kernels_gimp.txt", **{name: f"image_kernels_{name}.py" for name in ("numpy", "scipy", "opencv",
-                                                                                         "pytorch")},
+    "json": "image_kernels.json",
+    "csv": "image_kernels_weights.csv",
+    "imagemagick": "image_kernels_imagemagick.sh",
+    "gimp": "image_kernels_gimp.txt",
+    **{name: f"image_kernels_{name}.py" for name in ("numpy", "scipy", "opencv", "pytorch")},
 }
 """The file name each format suggests."""
 

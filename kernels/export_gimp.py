@@ -61,15 +61,19 @@ def gimp_values(plan: Plan, image_shape: tuple[int, ...] | None) -> tuple[str, l
     if grid is None:
         (ay, ax), (sh, sw) = plan.anchor, plan.span
         reach = max(ay, ax, sh - 1 - ay, sw - 1 - ax)
-        notes.append(f"GIMP's matrix is 5×5 with its centre cell on the output pixel, so it reaches 2 pixels each "
-                     f"way; this kernel ({sh}×{sw} with dilation, origin at row {ay}, column {ax}) reaches "
-                     f"{reach}. It cannot be typed into GIMP's Convolution Matrix.")
+        notes.append(
+            f"GIMP's matrix is 5×5 with its centre cell on the output pixel, so it reaches 2 pixels each "
+            f"way; this kernel ({sh}×{sw} with dilation, origin at row {ay}, column {ax}) reaches "
+            f"{reach}. It cannot be typed into GIMP's Convolution Matrix."
+        )
         return "\n".join([*lines, *("Cannot: " + note for note in notes)]) + "\n", notes
 
     written = write_kernel(grid, prefer_whole=True)
     if any(len(cell.partition(".")[2]) > 2 or "e" in cell for row in written.cells for cell in row):
-        notes.append("GIMP's matrix boxes show two decimals, and some weights have more: type them in full and "
-                     "check that the box kept them, or scale the matrix and the divisor by the same factor.")
+        notes.append(
+            "GIMP's matrix boxes show two decimals, and some weights have more: type them in full and "
+            "check that the box kept them, or scale the matrix and the divisor by the same factor."
+        )
     divisor = written.denominator * o.divisor * (plan.normalize_sum or 1.0)
     offset = o.offset
     if plan.display == "midgray":
@@ -88,8 +92,10 @@ def gimp_values(plan: Plan, image_shape: tuple[int, ...] | None) -> tuple[str, l
     lines.append(f"Divisor: {num(divisor)}" + (f"  ({' × '.join(why)})" if len(why) > 1 else ""))
     gimp_offset = offset / 255
     if offset:
-        lines.append(f"Offset: {num(gimp_offset)}  ({num(offset)} grey levels; GIMP counts the offset in fractions "
-                     "of white, −1…1)")
+        lines.append(
+            f"Offset: {num(gimp_offset)}  ({num(offset)} grey levels; GIMP counts the offset in fractions "
+            "of white, −1…1)"
+        )
     else:
         lines.append("Offset: 0")
     if abs(gimp_offset) > 1:
@@ -122,9 +128,11 @@ def gimp_values(plan: Plan, image_shape: tuple[int, ...] | None) -> tuple[str, l
 
     after = []
     if o.repeat > 1:
-        after.append(f"Apply it {o.repeat} times in all (Filters ▸ Repeat \"Convolution Matrix\", Ctrl+F). "
-                     "In 8-bit precision each pass is clipped to 0…255; Image ▸ Precision ▸ 32 bit floating "
-                     "point keeps the raw values between passes.")
+        after.append(
+            f'Apply it {o.repeat} times in all (Filters ▸ Repeat "Convolution Matrix", Ctrl+F). '
+            "In 8-bit precision each pass is clipped to 0…255; Image ▸ Precision ▸ 32 bit floating "
+            "point keeps the raw values between passes."
+        )
     if plan.crop:
         (top, bottom), (left, right) = plan.pads
         if image_shape is not None:
@@ -132,8 +140,10 @@ def gimp_values(plan: Plan, image_shape: tuple[int, ...] | None) -> tuple[str, l
             size = f"width {width - left - right}, height {height - top - bottom}"
         else:
             size = f"width − {left + right}, height − {top + bottom}"
-        after.append(f"Crop (the app's edge mode): Image ▸ Canvas Size… {size}, offset X −{left}, Y −{top}, "
-                     "then Layer ▸ Layer to Image Size.")
+        after.append(
+            f"Crop (the app's edge mode): Image ▸ Canvas Size… {size}, offset X −{left}, Y −{top}, "
+            "then Layer ▸ Layer to Image Size."
+        )
     if o.stride != (1, 1):
         notes.append("GIMP's Convolution Matrix has no stride (keeping every s-th pixel): no equivalent.")
     if plan.display in ("abs", "stretch", "signed"):

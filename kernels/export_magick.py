@@ -60,11 +60,16 @@ def imagemagick_command(plan: Plan, image_shape: tuple[int, ...] | None, query: 
     notes: list[str] = []
     (sh, sw) = plan.span
     if sh * sw > MAX_KERNEL_CELLS:
-        notes.append(f"With its dilation the kernel covers {sh}×{sw} pixels, and ImageMagick needs every one of them "
-                     f"written out (zeros between the taps): more than {MAX_KERNEL_CELLS:,} cells do not fit on a "
-                     "command line. Use one of the Python exports instead.")
-        lines = ["# Image Kernels, reproduced with ImageMagick 6 (Debian's `convert`): not possible here.",
-                 *wrap_comment(f"Settings: {describe(plan)}."), *wrap_comment("NOTE: " + notes[0])]
+        notes.append(
+            f"With its dilation the kernel covers {sh}×{sw} pixels, and ImageMagick needs every one of them "
+            f"written out (zeros between the taps): more than {MAX_KERNEL_CELLS:,} cells do not fit on a "
+            "command line. Use one of the Python exports instead."
+        )
+        lines = [
+            "# Image Kernels, reproduced with ImageMagick 6 (Debian's `convert`): not possible here.",
+            *wrap_comment(f"Settings: {describe(plan)}."),
+            *wrap_comment("NOTE: " + notes[0]),
+        ]
         return "\n".join(lines) + "\n", notes
     written = write_kernel(dilate(np.asarray(plan.kernel, dtype=np.float64), plan.options.dilation))
     numerators = np.array([[float(c) for c in row] for row in written.cells])
@@ -80,17 +85,23 @@ def imagemagick_command(plan: Plan, image_shape: tuple[int, ...] | None, query: 
         fill = o.cval if edge == "constant" else 0.0
         cval = min(255.0, max(0.0, fill))
         if cval != fill:
-            notes.append(f"ImageMagick stores colours as 0…255: the fill value {num(o.cval)} is clipped to "
-                         f"{num(cval)}, so pixels near the border differ.")
+            notes.append(
+                f"ImageMagick stores colours as 0…255: the fill value {num(o.cval)} is clipped to "
+                f"{num(cval)}, so pixels near the border differ."
+            )
         background = "black" if cval == 0 else f"gray({percent_of_white(cval)})"
     elif edge == "mirror":
         virtual = "Mirror"
-        notes.append("ImageMagick has no mirror edge (reflection without repeating the edge pixel, d c b | a b c): "
-                     "its Mirror repeats the edge pixel (the app's symmetric), so pixels near the border differ.")
+        notes.append(
+            "ImageMagick has no mirror edge (reflection without repeating the edge pixel, d c b | a b c): "
+            "its Mirror repeats the edge pixel (the app's symmetric), so pixels near the border differ."
+        )
     else:
         virtual = "Edge"
-        notes.append("ImageMagick has no kernel-crop edge mode (taps outside the image skipped, the sum rescaled): "
-                     "this command reads the nearest edge pixel instead, so pixels near the border differ.")
+        notes.append(
+            "ImageMagick has no kernel-crop edge mode (taps outside the image skipped, the sum rescaled): "
+            "this command reads the nearest edge pixel instead, so pixels near the border differ."
+        )
 
     bias = o.offset
     display = plan.display
@@ -100,18 +111,24 @@ def imagemagick_command(plan: Plan, image_shape: tuple[int, ...] | None, query: 
     elif display == "abs" and o.repeat == 1:
         two_signs = True
     elif display != "clamp":
-        notes.append(f"ImageMagick cannot show the '{display}' display"
-                     f"{' with repeat' if display in ('abs', 'midgray') else ''}: this command writes the clamped "
-                     "values (0…255) instead.")
+        notes.append(
+            f"ImageMagick cannot show the '{display}' display"
+            f"{' with repeat' if display in ('abs', 'midgray') else ''}: this command writes the clamped "
+            "values (0…255) instead."
+        )
     if o.repeat > 1 and not _safe_between_passes(plan, scale, numerators):
-        notes.append("Debian's ImageMagick stores every pass as 0…255 (16-bit integers, no HDRI): with these weights "
-                     "a pass can leave that range and is clipped before the next one, where the app keeps the raw "
-                     "values.")
+        notes.append(
+            "Debian's ImageMagick stores every pass as 0…255 (16-bit integers, no HDRI): with these weights "
+            "a pass can leave that range and is clipped before the next one, where the app keeps the raw "
+            "values."
+        )
     passes = plan_passes(tuple(image_shape[:2]), plan.kernel.shape, o) if image_shape else None
     if o.stride != (1, 1) and passes is None:
         notes.append("The stride needs the image size, which was not given: this command keeps every pixel.")
-    notes.append("ImageMagick truncates to 8 bits when it writes the PNG where the app rounds: a pixel can be 1 grey "
-                 "level darker.")
+    notes.append(
+        "ImageMagick truncates to 8 bits when it writes the PNG where the app rounds: a pixel can be 1 grey "
+        "level darker."
+    )
 
     # ImageMagick takes the kernel as written: Convolve rotates it and mirrors this origin itself.
     (dy, dx), (oy, ox) = o.dilation, plan.written_origin
@@ -147,8 +164,16 @@ def imagemagick_command(plan: Plan, image_shape: tuple[int, ...] | None, query: 
         steps.append(f"-bias {percent_of_white(bias)}")
     if two_signs:
         # -compose Over afterwards: -extent (the stride) composes too, and must not add.
-        steps += ["\\( -clone 0", *morphology(+1), "\\)", "\\( -clone 0", *morphology(-1), "\\)",
-                  "-delete 0 -compose Plus -composite -compose Over", *reshape(0)]
+        steps += [
+            "\\( -clone 0",
+            *morphology(+1),
+            "\\)",
+            "\\( -clone 0",
+            *morphology(-1),
+            "\\)",
+            "-delete 0 -compose Plus -composite -compose Over",
+            *reshape(0),
+        ]
     elif not reshape(0):
         steps += morphology(iterations=o.repeat)
     else:
@@ -156,7 +181,7 @@ def imagemagick_command(plan: Plan, image_shape: tuple[int, ...] | None, query: 
             steps += morphology() + reshape(index)
 
     explain = [
-        f"-virtual-pixel {virtual}: {EDGE_WORDS[virtual]} (the app's edge mode \"{edge}\").",
+        f'-virtual-pixel {virtual}: {EDGE_WORDS[virtual]} (the app\'s edge mode "{edge}").',
     ]
     if scale != 1:
         d = written.denominator
@@ -169,16 +194,20 @@ def imagemagick_command(plan: Plan, image_shape: tuple[int, ...] | None, query: 
     if bias:
         what = "the offset" if display != "midgray" or o.repeat > 1 else "the offset plus 128 for mid-grey zero"
         explain.append(f"-bias {percent_of_white(bias)}: {what}, {num(bias)} grey levels, as a share of white.")
-    explain.append(f"-morphology {method} '{geometry}: ...': the kernel, {plan.span[1]} columns × {plan.span[0]} "
-                   f"rows, origin at column {origin_x}, row {origin_y}"
-                   + (" (zeros between the taps for the dilation)." if o.dilation != (1, 1) else "."))
+    explain.append(
+        f"-morphology {method} '{geometry}: ...': the kernel, {plan.span[1]} columns × {plan.span[0]} "
+        f"rows, origin at column {origin_x}, row {origin_y}"
+        + (" (zeros between the taps for the dilation)." if o.dilation != (1, 1) else ".")
+    )
     if method == "Convolve":
         explain.append("Convolve rotates the kernel 180° (and mirrors the origin) itself; Correlate would not.")
     if o.repeat > 1 and not reshape(0) and not two_signs:
         explain.append(f"{method}:{o.repeat} runs {o.repeat} passes, each on the previous pass's result.")
     if two_signs:
-        explain.append("abs display: one copy filtered as is, one with the weights and offset negated; each keeps "
-                       "its positive part, and their sum (-compose Plus) is |value|.")
+        explain.append(
+            "abs display: one copy filtered as is, one with the weights and offset negated; each keeps "
+            "its positive part, and their sum (-compose Plus) is |value|."
+        )
     if plan.crop:
         explain.append("-chop: crop away the rows and columns where the kernel would reach past the border.")
     if o.stride != (1, 1) and passes is not None:
@@ -189,8 +218,10 @@ def imagemagick_command(plan: Plan, image_shape: tuple[int, ...] | None, query: 
     lines = [
         "# Image Kernels, reproduced with ImageMagick 6 (Debian's `convert`).",
         *wrap_comment(f"Settings: {describe(plan)}."),
-        *wrap_comment(f"Reads input.png, the picture exactly as Image Kernels filters it ({colour}; save it from "
-                      f"{source}), and writes output.png as the page shows it ({display} display)."),
+        *wrap_comment(
+            f"Reads input.png, the picture exactly as Image Kernels filters it ({colour}; save it from "
+            f"{source}), and writes output.png as the page shows it ({display} display)."
+        ),
         "#",
         *[line for note in notes for line in wrap_comment("NOTE: " + note)],
         "#",
@@ -200,4 +231,3 @@ def imagemagick_command(plan: Plan, image_shape: tuple[int, ...] | None, query: 
         "  output.png",
     ]
     return "\n".join(lines) + "\n", notes
-

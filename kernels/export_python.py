@@ -22,8 +22,12 @@ from kernels.export_code import (
 from kernels.export_plan import Plan, num, pair
 
 NUMPY_PAD_MODES = {
-    "extend": "edge", "wrap": "wrap", "mirror": "reflect", "symmetric": "symmetric",
-    "constant": "constant", "kernel-crop": "constant",
+    "extend": "edge",
+    "wrap": "wrap",
+    "mirror": "reflect",
+    "symmetric": "symmetric",
+    "constant": "constant",
+    "kernel-crop": "constant",
 }
 """``np.pad`` mode for each edge mode that pads (crop pads nothing)."""
 
@@ -31,7 +35,9 @@ SCIPY_MODES = {"extend": "nearest", "wrap": "wrap", "mirror": "mirror", "symmetr
 """``scipy.ndimage`` mode names (see REFERENCE: SciPy's "reflect" repeats the edge pixel, "mirror" does not)."""
 
 OPENCV_BORDERS = {
-    "extend": "cv2.BORDER_REPLICATE", "mirror": "cv2.BORDER_REFLECT_101", "symmetric": "cv2.BORDER_REFLECT",
+    "extend": "cv2.BORDER_REPLICATE",
+    "mirror": "cv2.BORDER_REFLECT_101",
+    "symmetric": "cv2.BORDER_REFLECT",
     "constant": "cv2.BORDER_CONSTANT",
 }
 """OpenCV border types that ``filter2D`` accepts; wrap is refused by filter2D and emulated."""
@@ -75,8 +81,10 @@ def pad_widths(plan: Plan, *, colour_axis: bool | None = None) -> str:
 
 def pad_comment(plan: Plan) -> str:
     (top, bottom), (left, right) = plan.pads
-    return (f"# pad {plural(top, 'row')} above, {bottom} below, {plural(left, 'column')} left, {right} right: "
-            "every tap then has a pixel to read")
+    return (
+        f"# pad {plural(top, 'row')} above, {bottom} below, {plural(left, 'column')} left, {right} right: "
+        "every tap then has a pixel to read"
+    )
 
 
 def np_pad_call(plan: Plan, var: str) -> str:
@@ -131,8 +139,9 @@ def numpy_snippet(plan: Plan) -> tuple[str, list[str]]:
     else:
         body.append("result = sums")
     body += finish_pass_lines(plan)
-    text = join(header(plan, "NumPy only", notes), ["import numpy as np"], kernel, start_lines(),
-                repeat_lines(plan, body))
+    text = join(
+        header(plan, "NumPy only", notes), ["import numpy as np"], kernel, start_lines(), repeat_lines(plan, body)
+    )
     return text, notes
 
 
@@ -143,14 +152,18 @@ def scipy_snippet(plan: Plan) -> tuple[str, list[str]]:
     if o.dilation != (1, 1):
         notes.append("scipy.ndimage has no dilation parameter: the kernel is spread out with zeros instead.")
     if plan.crop:
-        notes.append("scipy.ndimage has no 'valid' (crop) mode: it filters at full size, then keeps the pixels "
-                     "where the whole kernel lies inside the image.")
+        notes.append(
+            "scipy.ndimage has no 'valid' (crop) mode: it filters at full size, then keeps the pixels "
+            "where the whole kernel lies inside the image."
+        )
     if o.stride != (1, 1):
         notes.append("scipy.ndimage has no stride: it filters every pixel, then keeps every s-th one.")
     if scipy_reflect_unreliable(plan):
-        notes.append("scipy.ndimage's mode='reflect' (the app's symmetric) reads wrong pixels when the kernel reaches "
-                     "4 or more image-lengths past the top or left border (seen in SciPy 1.17), as it can here: "
-                     "the image is padded with np.pad(mode='symmetric') first instead.")
+        notes.append(
+            "scipy.ndimage's mode='reflect' (the app's symmetric) reads wrong pixels when the kernel reaches "
+            "4 or more image-lengths past the top or left border (seen in SciPy 1.17), as it can here: "
+            "the image is padded with np.pad(mode='symmetric') first instead."
+        )
     if plan.kernel_crop_rescales:
         notes.append(KERNEL_CROP_NOTE.format(library="scipy.ndimage"))
     elif o.edge == "kernel-crop":
@@ -203,8 +216,13 @@ def scipy_snippet(plan: Plan) -> tuple[str, list[str]]:
         cval = f", cval={num(o.cval)}" if edge == "constant" else ""
         body.append(f'result = {function}(result, {weights}, mode="{SCIPY_MODES[edge]}"{cval}{origin_arg})')
     body += finish_pass_lines(plan, stride=not plan.crop)
-    text = join(header(plan, "SciPy (scipy.ndimage)", notes), ["import numpy as np", "from scipy import ndimage"],
-                kernel, start_lines(), repeat_lines(plan, body))
+    text = join(
+        header(plan, "SciPy (scipy.ndimage)", notes),
+        ["import numpy as np", "from scipy import ndimage"],
+        kernel,
+        start_lines(),
+        repeat_lines(plan, body),
+    )
     return text, notes
 
 
@@ -213,19 +231,27 @@ def opencv_snippet(plan: Plan) -> tuple[str, list[str]]:
     o = plan.options
     notes: list[str] = []
     if plan.flip:
-        notes.append("cv2.filter2D always correlates: to convolve, the kernel is rotated 180° first "
-                     "(cv2.flip(kernel, -1)) and the anchor moves with it.")
+        notes.append(
+            "cv2.filter2D always correlates: to convolve, the kernel is rotated 180° first "
+            "(cv2.flip(kernel, -1)) and the anchor moves with it."
+        )
     if o.dilation != (1, 1):
         notes.append("cv2.filter2D has no dilation parameter: the kernel is spread out with zeros instead.")
     if o.edge == "wrap":
-        notes.append("cv2.filter2D refuses BORDER_WRAP: the image is padded with np.pad(mode='wrap') first, "
-                     "then only the pixels of the original size are kept.")
+        notes.append(
+            "cv2.filter2D refuses BORDER_WRAP: the image is padded with np.pad(mode='wrap') first, "
+            "then only the pixels of the original size are kept."
+        )
     if o.edge == "constant" and o.cval != 0:
-        notes.append("cv2.filter2D's BORDER_CONSTANT always reads 0 and it has no fill-value parameter: the image "
-                     "is padded with np.pad(constant_values=...) first.")
+        notes.append(
+            "cv2.filter2D's BORDER_CONSTANT always reads 0 and it has no fill-value parameter: the image "
+            "is padded with np.pad(constant_values=...) first."
+        )
     if plan.crop:
-        notes.append("cv2.filter2D has no 'valid' (crop) mode: it filters at full size, then keeps the pixels "
-                     "where the whole kernel lies inside the image.")
+        notes.append(
+            "cv2.filter2D has no 'valid' (crop) mode: it filters at full size, then keeps the pixels "
+            "where the whole kernel lies inside the image."
+        )
     if o.stride != (1, 1):
         notes.append("cv2.filter2D has no stride: it filters every pixel, then keeps every s-th one.")
     if plan.kernel_crop_rescales:
@@ -266,6 +292,11 @@ def opencv_snippet(plan: Plan) -> tuple[str, list[str]]:
     else:
         body.append(f"result = {call.format(src='result', border=', borderType=' + OPENCV_BORDERS[edge])}")
     body += finish_pass_lines(plan, stride=not plan.crop)
-    text = join(header(plan, "OpenCV (cv2.filter2D)", notes), ["import cv2", "import numpy as np"], kernel,
-                start_lines(), repeat_lines(plan, body))
+    text = join(
+        header(plan, "OpenCV (cv2.filter2D)", notes),
+        ["import cv2", "import numpy as np"],
+        kernel,
+        start_lines(),
+        repeat_lines(plan, body),
+    )
     return text, notes

@@ -28,18 +28,26 @@ def pytorch_snippet(plan: Plan) -> tuple[str, list[str]]:
     notes: list[str] = []
     edge = o.edge
     if edge == "symmetric":
-        notes.append("PyTorch has no symmetric padding (edge pixel repeated: c b a | a b c); its 'reflect' "
-                     "is the app's mirror. Emulated: np.pad(mode='symmetric') on the NumPy array.")
+        notes.append(
+            "PyTorch has no symmetric padding (edge pixel repeated: c b a | a b c); its 'reflect' "
+            "is the app's mirror. Emulated: np.pad(mode='symmetric') on the NumPy array."
+        )
     if edge in ("mirror", "wrap"):
-        notes.append("F.pad's 'reflect' needs every pad smaller than the image side, and 'circular' at most the "
-                     "image side; for a smaller image pad with np.pad(mode='reflect' or 'wrap') instead.")
+        notes.append(
+            "F.pad's 'reflect' needs every pad smaller than the image side, and 'circular' at most the "
+            "image side; for a smaller image pad with np.pad(mode='reflect' or 'wrap') instead."
+        )
     if plan.kernel_crop_rescales:
-        notes.append("PyTorch has no kernel-crop edge mode (taps outside the image skipped, the sum rescaled by "
-                     "ΣK / Σ used weights). Emulated: convolve the zero-padded image and a mask of ones, "
-                     "then rescale.")
+        notes.append(
+            "PyTorch has no kernel-crop edge mode (taps outside the image skipped, the sum rescaled by "
+            "ΣK / Σ used weights). Emulated: convolve the zero-padded image and a mask of ones, "
+            "then rescale."
+        )
     elif edge == "kernel-crop":
-        notes.append("kernel-crop with weights that add up to 0 never rescales, so skipping the outside taps is "
-                     "the same as reading zeros there: zero padding.")
+        notes.append(
+            "kernel-crop with weights that add up to 0 never rescales, so skipping the outside taps is "
+            "the same as reading zeros there: zero padding."
+        )
 
     channels = 3 if plan.rgb else 1
     kernel = kernel_lines(plan, array="torch.tensor", dtype="dtype=torch.float64")
@@ -82,8 +90,10 @@ def pytorch_snippet(plan: Plan) -> tuple[str, list[str]]:
 
     body: list[str] = []
     if not plan.crop:
-        body.append(f"# pad {plural(top, 'row')} above, {bottom} below, {plural(left, 'column')} left, {right} right "
-                    "(F.pad lists the last axis first)")
+        body.append(
+            f"# pad {plural(top, 'row')} above, {bottom} below, {plural(left, 'column')} left, {right} right "
+            "(F.pad lists the last axis first)"
+        )
     if plan.crop:
         body.append("# crop: no padding, so conv2d keeps only the positions where the whole kernel fits")
         body.append(f"result = F.conv2d({conv.format(src='result', weight='weight')})")
@@ -115,6 +125,12 @@ def pytorch_snippet(plan: Plan) -> tuple[str, list[str]]:
     else:
         finish = ["result = result[0, 0].numpy()  # back to (H, W)"]
     imports = ["import numpy as np", "import torch", "import torch.nn.functional as F"]
-    text = join(header(plan, "PyTorch (torch.nn.functional.conv2d)", notes), imports, kernel, start,
-                repeat_lines(plan, body), finish)
+    text = join(
+        header(plan, "PyTorch (torch.nn.functional.conv2d)", notes),
+        imports,
+        kernel,
+        start,
+        repeat_lines(plan, body),
+        finish,
+    )
     return text, notes

@@ -256,12 +256,17 @@ def parse_generator(text: str, field: str = "kernel") -> tuple[np.ndarray, str] 
         rule = f"{generator.form} takes {count} argument{'s' if count > 1 else ''}, got {len(parts)} ({RULES})"
         raise InputError(field, rule, text)
     values = [_argument(generator, p, part, field) for p, part in zip(generator.params, parts, strict=True)]
-    args = [int(v) if p.kind in ("size", "odd", "derivative") else v
-            for p, v in zip(generator.params, values, strict=True)]
+    args = [
+        int(v) if p.kind in ("size", "odd", "derivative") else v for p, v in zip(generator.params, values, strict=True)
+    ]
     weights = generator.build(*args)
     if not np.all(np.isfinite(weights)) or np.abs(weights).max() > MAX_ABS_NUMBER:
-        raise InputError(field, f"{generator.form}: these values make weights beyond ±{MAX_ABS_NUMBER:g} "
-                                "(for log, the centre is about −2/σ²: use a larger σ)", text)
+        raise InputError(
+            field,
+            f"{generator.form}: these values make weights beyond ±{MAX_ABS_NUMBER:g} "
+            "(for log, the centre is about −2/σ²: use a larger σ)",
+            text,
+        )
     canonical = f"{name}({','.join(format_number(v) for v in values)})"
     return weights, canonical
 

@@ -58,8 +58,11 @@ def check_pair(kernel_x: np.ndarray, kernel_y: np.ndarray, field: str = "kernel2
     """InputError (``field``) unless both kernels have the same size: they share the origin and every option."""
     if np.shape(kernel_x) != np.shape(kernel_y):
         (ah, aw), (bh, bw) = np.shape(kernel_x), np.shape(kernel_y)
-        raise InputError(field, f"must have the same size as the first kernel ({ah}×{aw}), since both share the "
-                                "origin and every option", f"{bh}×{bw}")
+        raise InputError(
+            field,
+            f"must have the same size as the first kernel ({ah}×{aw}), since both share the origin and every option",
+            f"{bh}×{bw}",
+        )
 
 
 def ramp_sign(weights: np.ndarray, axis: int, op: str = "correlate") -> int:
@@ -94,13 +97,20 @@ def direction(gx: np.ndarray, gy: np.ndarray) -> np.ndarray:
 def combine(gx: FilterResult, gy: FilterResult) -> GradientResult:
     """Magnitude and direction of two results of the same shape."""
     if gx.raw.shape != gy.raw.shape:
-        raise InputError("kernel2", "gives an output of a different size than the first kernel",
-                         f"{gy.raw.shape} vs {gx.raw.shape}")
+        raise InputError(
+            "kernel2", "gives an output of a different size than the first kernel", f"{gy.raw.shape} vs {gx.raw.shape}"
+        )
     return GradientResult(gx=gx, gy=gy, magnitude=magnitude(gx.raw, gy.raw), direction=direction(gx.raw, gy.raw))
 
 
-def gradient(image: np.ndarray, kernel_x: np.ndarray, kernel_y: np.ndarray, options: Options = DEFAULT_OPTIONS, *,
-             results: Sequence[FilterResult] | None = None) -> GradientResult:
+def gradient(
+    image: np.ndarray,
+    kernel_x: np.ndarray,
+    kernel_y: np.ndarray,
+    options: Options = DEFAULT_OPTIONS,
+    *,
+    results: Sequence[FilterResult] | None = None,
+) -> GradientResult:
     """Run both kernels over ``image`` with the same ``options`` and combine them.
 
     Args:
@@ -122,8 +132,12 @@ def hsv_to_rgb(hue: np.ndarray, value: np.ndarray) -> np.ndarray:
     v = value
     rising, falling, zero = v * f, v * (1.0 - f), np.zeros_like(v)
     channels = (  # (r, g, b) in each of the six sectors of the colour wheel
-        (v, rising, zero), (falling, v, zero), (zero, v, rising),
-        (zero, falling, v), (rising, zero, v), (v, zero, falling),
+        (v, rising, zero),
+        (falling, v, zero),
+        (zero, v, rising),
+        (zero, falling, v),
+        (rising, zero, v),
+        (v, zero, falling),
     )
     rgb = np.zeros((*np.shape(hue), 3))
     for index, (r, g, b) in enumerate(channels):
@@ -176,8 +190,11 @@ def describe_pixel(result: GradientResult, mode: str, display: str, x: int, y: i
     if mode == "magnitude":
         lo, hi = display_range(result.magnitude)
         check_display(display, int(np.size(mag)))
-        stored = ([stored_value(float(v), display, lo, hi) for v in mag] if np.ndim(mag)
-                  else stored_value(float(mag), display, lo, hi))
+        stored = (
+            [stored_value(float(v), display, lo, hi) for v in mag]
+            if np.ndim(mag)
+            else stored_value(float(mag), display, lo, hi)
+        )
     else:
         pick = int(np.argmax(mag)) if np.ndim(mag) else None
         strongest = mag if pick is None else mag[pick]

@@ -50,8 +50,19 @@ _OTHER_FORMATS: tuple[tuple[bytes, str], ...] = (
 """Leading bytes of common formats we refuse, so the message can say what was received."""
 
 # Everything Pillow's decoders raise for damaged or hostile data.
-_DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError, KeyError,
-                  struct.error, zlib.error, Image.DecompressionBombError, Image.DecompressionBombWarning)
+_DECODE_ERRORS = (
+    OSError,
+    SyntaxError,
+    ValueError,
+    EOFError,
+    IndexError,
+    TypeError,
+    KeyError,
+    struct.error,
+    zlib.error,
+    Image.DecompressionBombError,
+    Image.DecompressionBombWarning,
+)
 
 
 def _allowed_format_by_signature(data: bytes) -> str | None:
@@ -127,8 +138,11 @@ def _open_checked(data: bytes) -> Image.Image:
     except UnidentifiedImageError:
         claimed = _allowed_format_by_signature(data)
         if claimed is not None:
-            raise InputError(UPLOAD_FIELD, f"is not a readable {claimed} file: its header is truncated or damaged",
-                             f"{len(data):,} bytes") from None
+            raise InputError(
+                UPLOAD_FIELD,
+                f"is not a readable {claimed} file: its header is truncated or damaged",
+                f"{len(data):,} bytes",
+            ) from None
         raise InputError(
             UPLOAD_FIELD, f"must be a {ALLOWED_TEXT} image", _describe_unknown(data), kind="unsupported"
         ) from None

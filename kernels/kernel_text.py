@@ -130,8 +130,9 @@ def parse_kernel(text: str, field: str = "kernel") -> np.ndarray:
         raise _located(field, "must have at least one row of values: rows separated by ';', values by ','", text)
     row_texts = text.split(";")
     if len(row_texts) > MAX_KERNEL_SIDE:
-        raise _located(field, f"must have at most {MAX_KERNEL_SIDE} rows (separated by ';')", len(row_texts),
-                       kind="too_large")
+        raise _located(
+            field, f"must have at most {MAX_KERNEL_SIDE} rows (separated by ';')", len(row_texts), kind="too_large"
+        )
     rows: list[list[float]] = []
     for r, row_text in enumerate(row_texts, start=1):
         if row_text.strip() == "":
@@ -142,8 +143,10 @@ def parse_kernel(text: str, field: str = "kernel") -> np.ndarray:
             rule = f"row {r} has {len(cells)} values; a row may have at most {MAX_KERNEL_SIDE}"
             raise _located(field, rule, row_text, row=r, kind="too_large")
         if rows and len(cells) != len(rows[0]):
-            rule = (f"row {r} has {_values(len(cells))}, row 1 has {len(rows[0])}; "
-                    "every row needs the same number of values")
+            rule = (
+                f"row {r} has {_values(len(cells))}, row 1 has {len(rows[0])}; "
+                "every row needs the same number of values"
+            )
             raise _located(field, rule, row_text, row=r)
         values = []
         for c, cell in enumerate(cells, start=1):
@@ -159,8 +162,9 @@ def _values(count: int) -> str:
     return "1 value" if count == 1 else f"{count} values"
 
 
-def _located(field: str, rule: str, received: object, *, row: int | None = None, col: int | None = None,
-             kind: str = "invalid") -> InputError:
+def _located(
+    field: str, rule: str, received: object, *, row: int | None = None, col: int | None = None, kind: str = "invalid"
+) -> InputError:
     err = InputError(field, rule, received, kind=kind)
     err.row = row  # type: ignore[attr-defined]
     err.col = col  # type: ignore[attr-defined]

@@ -132,7 +132,7 @@ def resize(kernel: np.ndarray, origin: Origin | None = None, *, rows: int, cols:
     # Old rows r with 0 ≤ r + shift_r < rows survive; likewise for columns.
     r0, r1 = max(0, -shift_r), min(kh, rows - shift_r)
     c0, c1 = max(0, -shift_c), min(kw, cols - shift_c)
-    resized[r0 + shift_r:r1 + shift_r, c0 + shift_c:c1 + shift_c] = weights[r0:r1, c0:c1]
+    resized[r0 + shift_r : r1 + shift_r, c0 + shift_c : c1 + shift_c] = weights[r0:r1, c0:c1]
     moved = (oy + shift_r, ox + shift_c)
     if not (0 <= moved[0] < rows and 0 <= moved[1] < cols):
         moved = default_origin(resized.shape)
@@ -154,8 +154,15 @@ TOOLS: tuple[str, ...] = (*SIMPLE_TOOLS, "randomise", "resize")
 """Every tool name: the simple ones, ``randomise`` (takes ``seed``) and ``resize`` (takes ``rows``, ``cols``)."""
 
 
-def apply(name: str, kernel: np.ndarray, origin: Origin | None = None, *, seed: int = 0,
-          rows: int | None = None, cols: int | None = None) -> Edited:
+def apply(
+    name: str,
+    kernel: np.ndarray,
+    origin: Origin | None = None,
+    *,
+    seed: int = 0,
+    rows: int | None = None,
+    cols: int | None = None,
+) -> Edited:
     """Run the tool called ``name`` (one of :data:`TOOLS`); InputError with field ``tool`` for another name.
 
     ``resize`` needs ``rows`` and ``cols`` (InputError with that field when missing).

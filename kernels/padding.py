@@ -143,8 +143,9 @@ class PaddedSource:
 
     def _is_window(self) -> bool:
         """Whether the padded array is just a corner of the image (no padding, maybe cut short: crop)."""
-        return (self.top == 0 and self.left == 0 and self.bottom <= 0 and self.right <= 0
-                and self.image.dtype == self.dtype)
+        return (
+            self.top == 0 and self.left == 0 and self.bottom <= 0 and self.right <= 0 and self.image.dtype == self.dtype
+        )
 
     def full(self) -> np.ndarray:
         """The whole padded array, (rows, columns, channels), in :attr:`dtype` (a view when nothing is padded)."""

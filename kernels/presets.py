@@ -119,8 +119,15 @@ class PresetFileError(Exception):
     ``name`` and ``field`` hold the location; any of the last three may be None.
     """
 
-    def __init__(self, path: Path | str, problem: str, *, index: int | None = None, name: str | None = None,
-                 field: str | None = None) -> None:
+    def __init__(
+        self,
+        path: Path | str,
+        problem: str,
+        *,
+        index: int | None = None,
+        name: str | None = None,
+        field: str | None = None,
+    ) -> None:
         self.path, self.index, self.name, self.field, self.problem = Path(path), index, name, field, problem
         where = str(path)
         if index is not None:
@@ -229,25 +236,31 @@ def _read(path: Path, *, allow_extends: bool) -> tuple[bool, dict[str, Preset]]:
     except ValueError as err:
         raise PresetFileError(path, str(err)) from None
     if not isinstance(document, dict):
-        raise PresetFileError(path, "must hold a JSON object with a \"presets\" list")
+        raise PresetFileError(path, 'must hold a JSON object with a "presets" list')
     for key in document:
         if key not in TOP_LEVEL_KEYS:
             raise PresetFileError(path, f"unknown top-level key {key!r}; allowed keys are {', '.join(TOP_LEVEL_KEYS)}")
     extends = "extends" in document
     if extends and (not allow_extends or document["extends"] != "builtin"):
-        allowed = "the only allowed value is \"builtin\"" if allow_extends else "the bundled file cannot extend"
+        allowed = 'the only allowed value is "builtin"' if allow_extends else "the bundled file cannot extend"
         raise PresetFileError(path, f"{allowed} (found {document['extends']!r})", field="extends")
     entries = document.get("presets")
     if not isinstance(entries, list) or (not entries and not extends):
-        raise PresetFileError(path, "must be a list of preset objects, not empty unless the file extends \"builtin\"",
-                              field="presets")
+        raise PresetFileError(
+            path, 'must be a list of preset objects, not empty unless the file extends "builtin"', field="presets"
+        )
     presets: dict[str, Preset] = {}
     first_index: dict[str, int] = {}
     for index, entry in enumerate(entries):
         preset = _build(entry, path, index)
         if preset.name in presets:
-            raise PresetFileError(path, f"duplicate name; presets[{first_index[preset.name]}] already uses it",
-                                  index=index, name=preset.name, field="name")
+            raise PresetFileError(
+                path,
+                f"duplicate name; presets[{first_index[preset.name]}] already uses it",
+                index=index,
+                name=preset.name,
+                field="name",
+            )
         presets[preset.name] = preset
         first_index[preset.name] = index
     return extends, presets
@@ -284,8 +297,11 @@ def _build(entry: object, path: Path, index: int) -> Preset:
         if key not in entry:
             raise fail(key, f"is missing; every preset needs {', '.join(REQUIRED_KEYS)}")
     if name is None:
-        raise fail("name", f"must be lowercase letters and digits in words joined by '-', starting with a letter, "
-                           f"at most {MAX_NAME_CHARS} characters, like \"box-blur-7\" (found {raw_name!r})")
+        raise fail(
+            "name",
+            f"must be lowercase letters and digits in words joined by '-', starting with a letter, "
+            f'at most {MAX_NAME_CHARS} characters, like "box-blur-7" (found {raw_name!r})',
+        )
     title = _text_field(entry, "title", MAX_TITLE_CHARS, fail)
     text = _text_field(entry, "text", MAX_TEXT_CHARS, fail)
     group = entry.get("group", "other")
@@ -297,8 +313,10 @@ def _build(entry: object, path: Path, index: int) -> Preset:
 
     scale_text, scale = _scale(entry.get("scale"), fail)
     rows_text = _rows(entry["rows"], fail)
-    exact = [[_number(cell, f"row {r}, column {c}", fail) * scale for c, cell in enumerate(row, start=1)]
-             for r, row in enumerate(rows_text, start=1)]
+    exact = [
+        [_number(cell, f"row {r}, column {c}", fail) * scale for c, cell in enumerate(row, start=1)]
+        for r, row in enumerate(rows_text, start=1)
+    ]
     for row in exact:
         for value in row:
             if abs(value) > MAX_ABS_NUMBER:
@@ -310,9 +328,18 @@ def _build(entry: object, path: Path, index: int) -> Preset:
         for factor in factors:
             factor.flags.writeable = False
     return Preset(
-        name=name, title=title, text=text, weights=weights, rows_text=rows_text, scale=scale_text,
-        written_for=written_for, group=group, sum=float(sum(sum(row, Fraction(0)) for row in exact)),
-        separable=separable, factors=factors, rank=rank,
+        name=name,
+        title=title,
+        text=text,
+        weights=weights,
+        rows_text=rows_text,
+        scale=scale_text,
+        written_for=written_for,
+        group=group,
+        sum=float(sum(sum(row, Fraction(0)) for row in exact)),
+        separable=separable,
+        factors=factors,
+        rank=rank,
         kernel_text=";".join(",".join(_exact_text(v) for v in row) for row in exact),
         flip_symmetric=bool(np.array_equal(weights, weights[::-1, ::-1])),
     )
@@ -340,7 +367,7 @@ def _scale(value: object, fail: Fail) -> tuple[str | None, Fraction]:
     if value is None:
         return None, Fraction(1)
     if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise fail("scale", f"must be a number or a text like \"1/16\" (found {value!r})")
+        raise fail("scale", f'must be a number or a text like "1/16" (found {value!r})')
     text = value if isinstance(value, str) else format_number(value)
     factor = _number(text, None, fail)
     if factor == 0:
@@ -352,7 +379,7 @@ def _rows(value: object, fail: Fail) -> list[list[str]]:
     """The values as written: a list of row strings, or a generator object."""
     if isinstance(value, dict):
         return _generated(value, fail)
-    example = "a list of rows like [\"1, 2, 1\", \"2, 4, 2\", \"1, 2, 1\"] or {\"generate\": \"box\", \"size\": 7}"
+    example = 'a list of rows like ["1, 2, 1", "2, 4, 2", "1, 2, 1"] or {"generate": "box", "size": 7}'
     if not isinstance(value, list) or not value:
         raise fail("rows", f"must be {example} (found {value!r})")
     if len(value) > MAX_KERNEL_SIDE:
@@ -366,8 +393,10 @@ def _rows(value: object, fail: Fail) -> list[list[str]]:
             raise fail("rows", f"row {r} has {len(cells)} values; a kernel may have at most {MAX_KERNEL_SIDE}")
         if rows and len(cells) != len(rows[0]):
             count = f"{len(cells)} value" + ("" if len(cells) == 1 else "s")
-            raise fail("rows", f"row {r} has {count}, row 1 has {len(rows[0])}; "
-                               f"every row needs the same number (found {row!r})")
+            raise fail(
+                "rows",
+                f"row {r} has {count}, row 1 has {len(rows[0])}; every row needs the same number (found {row!r})",
+            )
         rows.append(cells)
     return rows
 

@@ -69,12 +69,20 @@ class Properties:
         if self.factors is not None:
             factors_text = [format_kernel(self.factors[0][:, None]), format_kernel(self.factors[1][None, :])]
         return {
-            "rows": self.rows, "cols": self.cols, "sum": self.sum, "gain": self.gain,
-            "meaning": self.meaning, "meaning_text": self.meaning_text,
-            "separable": self.separable, "factors": factors, "factors_text": factors_text, "rank": self.rank,
+            "rows": self.rows,
+            "cols": self.cols,
+            "sum": self.sum,
+            "gain": self.gain,
+            "meaning": self.meaning,
+            "meaning_text": self.meaning_text,
+            "separable": self.separable,
+            "factors": factors,
+            "factors_text": factors_text,
+            "rank": self.rank,
             "cost": {"taps": self.taps, "nonzero_taps": self.nonzero_taps, "two_pass": self.two_pass},
             "separable_text": self.separable_text,
-            "flip_symmetric": self.flip_symmetric, "same_for_convolution": self.same_for_convolution,
+            "flip_symmetric": self.flip_symmetric,
+            "same_for_convolution": self.same_for_convolution,
             "symmetry_text": self.symmetry_text,
         }
 
@@ -108,17 +116,23 @@ def meaning_sentence(kind: str, gain: float) -> str:
     if kind == "empty":
         return "Every weight is 0, so every output pixel is 0 (black): nothing of the image gets through."
     if kind == "keeps":
-        return ("Flat areas keep their brightness (the weights add up to 1): only places where the image changes "
-                "are altered.")
+        return (
+            "Flat areas keep their brightness (the weights add up to 1): only places where the image changes "
+            "are altered."
+        )
     if kind == "edges":
-        return ("Flat areas become 0 (the weights add up to 0): only changes such as edges and texture give a "
-                "response, positive on one side of an edge and negative on the other.")
+        return (
+            "Flat areas become 0 (the weights add up to 0): only changes such as edges and texture give a "
+            "response, positive on one side of an edge and negative on the other."
+        )
     if kind == "brightens":
         return f"A flat area comes out {g} times as bright, so the image brightens and light areas clip at 255."
     if kind == "darkens":
         return f"A flat area comes out at {short(gain * 100)}% of its brightness, so the image darkens."
-    return (f"A flat area is multiplied by {g}, a negative number: bright areas come out below 0, like a negative. "
-            "Clamp shows them black; abs or mid-grey show them.")
+    return (
+        f"A flat area is multiplied by {g}, a negative number: bright areas come out below 0, like a negative. "
+        "Clamp shows them black; abs or mid-grey show them."
+    )
 
 
 def _flat_gain(kernel: np.ndarray, options: Options) -> tuple[float, float, str]:
@@ -141,7 +155,7 @@ def _symmetric_about(weights: np.ndarray, centre: tuple[int, int]) -> bool:
     kh, kw = weights.shape
     oy, ox = centre
     padded = np.zeros((3 * kh, 3 * kw))
-    padded[kh:2 * kh, kw:2 * kw] = weights
+    padded[kh : 2 * kh, kw : 2 * kw] = weights
     rows = 2 * (oy + kh) - (np.arange(kh) + kh)
     cols = 2 * (ox + kw) - (np.arange(kw) + kw)
     mirrored = padded[np.ix_(rows, cols)]
@@ -176,28 +190,49 @@ def kernel_properties(kernel: np.ndarray, options: Options | None = None) -> Pro
     elif two_pass is not None:
         column = ", ".join(short(v) for v in factors[0])  # type: ignore[index]
         row = ", ".join(short(v) for v in factors[1])  # type: ignore[index]
-        separable_text = (f"Separable: the column [{column}] times the row [{row}], so it can run as two 1-D "
-                          f"passes: {kh} + {kw} = {two_pass} multiply-adds per pixel instead of {kh} × {kw} = {taps}.")
+        separable_text = (
+            f"Separable: the column [{column}] times the row [{row}], so it can run as two 1-D "
+            f"passes: {kh} + {kw} = {two_pass} multiply-adds per pixel instead of {kh} × {kw} = {taps}."
+        )
     else:
-        separable_text = (f"Not separable (rank {rank}): it is not one column times one row, so it costs all "
-                          f"{kh} × {kw} = {taps} multiply-adds per pixel (or {rank} pairs of 1-D passes).")
+        separable_text = (
+            f"Not separable (rank {rank}): it is not one column times one row, so it costs all "
+            f"{kh} × {kw} = {taps} multiply-adds per pixel (or {rank} pairs of 1-D passes)."
+        )
 
     scale = float(np.abs(weights).max()) or 1.0
     flip_symmetric = bool(np.allclose(weights, weights[::-1, ::-1], rtol=0, atol=1e-12 * scale))
     origin = options.origin if options.origin is not None else (kh // 2, kw // 2)
     same = flip_symmetric if options.edge == "crop" else _symmetric_about(weights, origin)
     if same:
-        symmetry_text = ("It looks the same rotated 180° about its origin, so correlation and convolution give "
-                         "the same image.")
+        symmetry_text = (
+            "It looks the same rotated 180° about its origin, so correlation and convolution give the same image."
+        )
     elif flip_symmetric:
-        symmetry_text = ("It looks the same rotated 180°, but its origin is off-centre, so convolution (which "
-                         "moves the origin with the flip) shifts the image against correlation.")
+        symmetry_text = (
+            "It looks the same rotated 180°, but its origin is off-centre, so convolution (which "
+            "moves the origin with the flip) shifts the image against correlation."
+        )
     else:
-        symmetry_text = ("It changes when rotated 180°, so correlation (used by CNN libraries and OpenCV) and "
-                         "convolution (the textbook definition, kernel flipped) give different images.")
+        symmetry_text = (
+            "It changes when rotated 180°, so correlation (used by CNN libraries and OpenCV) and "
+            "convolution (the textbook definition, kernel flipped) give different images."
+        )
     return Properties(
-        rows=kh, cols=kw, sum=total, gain=gain, meaning=meaning, meaning_text=meaning_text,
-        separable=bool(separable), factors=factors, rank=int(rank), taps=taps,
-        nonzero_taps=int(np.count_nonzero(weights)), two_pass=two_pass, separable_text=separable_text,
-        flip_symmetric=flip_symmetric, same_for_convolution=same, symmetry_text=symmetry_text,
+        rows=kh,
+        cols=kw,
+        sum=total,
+        gain=gain,
+        meaning=meaning,
+        meaning_text=meaning_text,
+        separable=bool(separable),
+        factors=factors,
+        rank=int(rank),
+        taps=taps,
+        nonzero_taps=int(np.count_nonzero(weights)),
+        two_pass=two_pass,
+        separable_text=separable_text,
+        flip_symmetric=flip_symmetric,
+        same_for_convolution=same,
+        symmetry_text=symmetry_text,
     )

@@ -102,8 +102,9 @@ class ImageStore(PixelMemory):
     several processes may use the same folder.
     """
 
-    def __init__(self, folder: Path, max_items: int = 200, *, max_bytes: int = 2 * 2**30,
-                 memory_bytes: int = 128 * 2**20) -> None:
+    def __init__(
+        self, folder: Path, max_items: int = 200, *, max_bytes: int = 2 * 2**30, memory_bytes: int = 128 * 2**20
+    ) -> None:
         if max_items < 1:
             raise ValueError(f"max_items must be at least 1, got {max_items}")
         if max_bytes < 1:

@@ -44,6 +44,7 @@ def on_this_thread() -> Iterator[None]:
     finally:
         _here.alone = before
 
+
 _blas_lock = threading.Lock()
 _blas_users = 0
 _blas_limit: Any = None

@@ -30,7 +30,11 @@ from kernels.fftconv import dilate
 from kernels.options import Options
 
 SCIPY_MODES = {
-    "extend": "nearest", "wrap": "grid-wrap", "mirror": "mirror", "symmetric": "reflect", "constant": "constant",
+    "extend": "nearest",
+    "wrap": "grid-wrap",
+    "mirror": "mirror",
+    "symmetric": "reflect",
+    "constant": "constant",
 }
 OPENCV_BORDERS = {
     "extend": cv2.BORDER_REPLICATE,

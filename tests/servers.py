@@ -66,9 +66,27 @@ class Redis:
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
-        command = [program("redis-server", "/usr/bin/redis-server"), "--port", str(self.port), "--bind", "127.0.0.1",
-                   "--dir", str(self.folder), "--appendonly", "yes", "--appendfsync", "always", "--save", "",
-                   "--maxmemory", "64mb", "--maxmemory-policy", "allkeys-lru", "--daemonize", "no"]
+        command = [
+            program("redis-server", "/usr/bin/redis-server"),
+            "--port",
+            str(self.port),
+            "--bind",
+            "127.0.0.1",
+            "--dir",
+            str(self.folder),
+            "--appendonly",
+            "yes",
+            "--appendfsync",
+            "always",
+            "--save",
+            "",
+            "--maxmemory",
+            "64mb",
+            "--maxmemory-policy",
+            "allkeys-lru",
+            "--daemonize",
+            "no",
+        ]
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_for_port(self.port, self.process)
 
@@ -91,10 +109,23 @@ def redis_server(folder: Path) -> Iterator[Redis]:
 def app_instance(folder: Path, env: dict[str, str]) -> Iterator[tuple[int, subprocess.Popen, Path]]:
     """The app under gunicorn (1 worker, 4 threads) on a free port; yields (port, process, access log)."""
     port, log = free_port(), folder / f"access-{free_port()}.log"
-    command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "4",
-               "--access-logfile", str(log), "app:create_app()"]
-    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env},
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        "1",
+        "--threads",
+        "4",
+        "--access-logfile",
+        str(log),
+        "app:create_app()",
+    ]
+    process = subprocess.Popen(
+        command, cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         wait_for_port(port, process)
         yield port, process, log
@@ -110,8 +141,11 @@ def nginx_in_front(folder: Path, app_ports: tuple[int, int]) -> Iterator[int]:
     for name in ("cache", "body", "proxy", "fastcgi", "uwsgi", "scgi"):
         (folder / name).mkdir()
     site = string.Template(NGINX_TEMPLATE.read_text()).safe_substitute(
-        APP1=f"127.0.0.1:{app_ports[0]}", APP2=f"127.0.0.1:{app_ports[1]}", LISTEN=f"127.0.0.1:{port}",
-        CACHE_DIR=str(folder / "cache"))
+        APP1=f"127.0.0.1:{app_ports[0]}",
+        APP2=f"127.0.0.1:{app_ports[1]}",
+        LISTEN=f"127.0.0.1:{port}",
+        CACHE_DIR=str(folder / "cache"),
+    )
     (folder / "site.conf").write_text(site)
     user = "user root;\n" if os.geteuid() == 0 else ""
     (folder / "nginx.conf").write_text(
@@ -119,9 +153,13 @@ def nginx_in_front(folder: Path, app_ports: tuple[int, int]) -> Iterator[int]:
         "events { worker_connections 256; }\n"
         f"http {{\n access_log {folder}/access.log;\n client_body_temp_path {folder}/body;\n"
         f" proxy_temp_path {folder}/proxy;\n fastcgi_temp_path {folder}/fastcgi;\n uwsgi_temp_path {folder}/uwsgi;\n"
-        f" scgi_temp_path {folder}/scgi;\n include {folder}/site.conf;\n}}\n")
-    process = subprocess.Popen([binary, "-p", str(folder), "-c", str(folder / "nginx.conf"), "-e",
-                                str(folder / "error.log")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        f" scgi_temp_path {folder}/scgi;\n include {folder}/site.conf;\n}}\n"
+    )
+    process = subprocess.Popen(
+        [binary, "-p", str(folder), "-c", str(folder / "nginx.conf"), "-e", str(folder / "error.log")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         wait_for_port(port, process)
         yield port

@@ -180,12 +180,14 @@ def kernel_tool() -> Response:
     state = request_state(extra=("tool", "rows", "cols", "seed"))
     side = limits.MAX_KERNEL_SIDE
     edited = apply_tool(
-        state, request.args.get("tool", "").strip(), presets=services().presets,
+        state,
+        request.args.get("tool", "").strip(),
+        presets=services().presets,
         seed=parse_int(request.args, "seed", 0, MAX_SEED),
-        rows=parse_int(request.args, "rows", 1, side), cols=parse_int(request.args, "cols", 1, side),
+        rows=parse_int(request.args, "rows", 1, side),
+        cols=parse_int(request.args, "cols", 1, side),
     )
-    return jsonify({"tool": request.args.get("tool", "").strip(), **tool_result(edited),
-                    "state": edited.to_query()})
+    return jsonify({"tool": request.args.get("tool", "").strip(), **tool_result(edited), "state": edited.to_query()})
 
 
 @bp.get("/export")

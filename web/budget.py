@@ -68,8 +68,9 @@ class HeavyPool:
 
     def __init__(self, budget: Budget) -> None:
         self.budget = budget
-        self._executor = ThreadPoolExecutor(max_workers=budget.heavy_slots, thread_name_prefix="heavy",
-                                            initializer=_lower_priority)
+        self._executor = ThreadPoolExecutor(
+            max_workers=budget.heavy_slots, thread_name_prefix="heavy", initializer=_lower_priority
+        )
         self._lock = threading.Lock()
         self._pending = 0
 
@@ -111,8 +112,9 @@ def call_cost(shape: tuple[int, ...], state: State) -> Cost:
     return Cost(one.seconds * MODEL_MARGIN, one.peak_bytes)
 
 
-def refuse_over_budget(budget: Budget, calls: list[tuple[tuple[int, ...], State]], total: Cost,
-                       compared: int = 0) -> Cost:
+def refuse_over_budget(
+    budget: Budget, calls: list[tuple[tuple[int, ...], State]], total: Cost, compared: int = 0
+) -> Cost:
     """``total`` when it is within the budget. ``calls`` are the (engine input shape, plain state) pairs it is
     the cost of, the request's own state first, and ``compared`` says how many of them are compared kernels.
 
@@ -125,8 +127,9 @@ def refuse_over_budget(budget: Budget, calls: list[tuple[tuple[int, ...], State]
         what = f"about {total.seconds:.1f} s of computing; the limit is {budget.seconds:g} s a request"
     else:
         what = f"about {total.peak_bytes / 2**20:,.0f} MB of memory; the limit is {budget.peak_bytes / 2**20:,.0f} MB"
-    raise InputError(field, f"is too much work for this server: it would take {what}. Turn down {knobs}",
-                     kind="too_expensive")
+    raise InputError(
+        field, f"is too much work for this server: it would take {what}. Turn down {knobs}", kind="too_expensive"
+    )
 
 
 def _knobs(calls: list[tuple[tuple[int, ...], State]], compared: int) -> tuple[str, str]:
@@ -145,8 +148,13 @@ def _knobs(calls: list[tuple[tuple[int, ...], State]], compared: int) -> tuple[s
         knobs.append((reach, "dilation", f"the dilation (now {dy},{dx})"))
     height, width = shape[:2]
     if height * width > DEFAULT_SIZE * DEFAULT_SIZE:
-        knobs.append((height * width / DEFAULT_SIZE**2, "size",
-                      f"the working size (now {size_text(state.size)}: {width}×{height})"))
+        knobs.append(
+            (
+                height * width / DEFAULT_SIZE**2,
+                "size",
+                f"the working size (now {size_text(state.size)}: {width}×{height})",
+            )
+        )
     if compared:
         knobs.append((compared, "compare", f"the number of compared kernels (now {compared})"))
     if not knobs:

@@ -76,8 +76,16 @@ class Orientation:
         return _COMPASS[int(np.round(bright / 45)) % 8]
 
 
-_COMPASS = ("to the right", "below and to the right", "below", "below and to the left", "to the left",
-            "above and to the left", "above", "above and to the right")
+_COMPASS = (
+    "to the right",
+    "below and to the right",
+    "below",
+    "below and to the left",
+    "to the left",
+    "above and to the left",
+    "above",
+    "above and to the right",
+)
 """Where brightness rises, from 0° (right) in 45° steps towards +y (down)."""
 
 
@@ -109,8 +117,15 @@ class CombineView:
     switched_from: str = ""
 
 
-def build_combine(services: Services, state: State, *, pixel: tuple[int, int] | None, first: Panel | None,
-                  submitted: Mapping[str, str] | None = None, loaded: str = "") -> CombineView:
+def build_combine(
+    services: Services,
+    state: State,
+    *,
+    pixel: tuple[int, int] | None,
+    first: Panel | None,
+    submitted: Mapping[str, str] | None = None,
+    loaded: str = "",
+) -> CombineView:
     """The controls for ``state``; with ``combine`` on and ``pixel`` (x, y) given, that pixel explained.
 
     ``first`` is the playground's panel of the same pixel (it already explains Gx). ``loaded`` is the preset
@@ -125,8 +140,12 @@ def build_combine(services: Services, state: State, *, pixel: tuple[int, int] | 
         second_title = preset.title if preset is not None else second.text
     view = CombineView(state.combine, kernel2_picker(state, presets, submitted), partner, second_title)
     view.orientation = orientation(state, presets)
-    if state.combine is not None and loaded in presets and state.preset is not None \
-            and conventional_x(loaded, presets, state.options.op) == state.preset:
+    if (
+        state.combine is not None
+        and loaded in presets
+        and state.preset is not None
+        and conventional_x(loaded, presets, state.options.op) == state.preset
+    ):
         view.switched_from = presets[loaded].title
     if state.combine == "direction":
         o = view.orientation
@@ -140,8 +159,9 @@ def combined_pixel(services: Services, state: State, x: int, y: int, first: Pane
     """Gy's panel at (x, y), and the engine's magnitude, direction and stored pixel there."""
     second = state.second_state()
     result = services.result(second)
-    gy = build_panel(services.explain(second, x, y), second.options, second.display, result.origin,
-                     result.last_input.shape[:2])
+    gy = build_panel(
+        services.explain(second, x, y), second.options, second.display, result.origin, result.last_input.shape[:2]
+    )
     combined = describe_pixel(services.gradient(state), state.combine, state.display, x, y)
     magnitudes, directions = _per_channel(combined["magnitude"]), _per_channel(combined["direction"])
     turned = orientation(state, services.presets)
@@ -166,15 +186,20 @@ def combined_pixel(services: Services, state: State, x: int, y: int, first: Pane
     else:
         stored_text = str(stored)
     data = {
-        "x": str(x), "y": str(y),
-        "gx-sum": first.data["sum"], "gy-sum": gy.data["sum"],
-        "gx-value": first.data["value"], "gy-value": gy.data["value"],
+        "x": str(x),
+        "y": str(y),
+        "gx-sum": first.data["sum"],
+        "gy-sum": gy.data["sum"],
+        "gx-value": first.data["value"],
+        "gy-value": gy.data["value"],
         "magnitude": json.dumps(combined["magnitude"]),
         "direction": json.dumps(combined["direction"]),
         "stored": json.dumps(stored),
     }
-    summary = (f"Output pixel x {x}, y {y}: {MODE_TITLES[state.combine].lower()} "
-               f"{steps[0].result if len(steps) == 1 else ', '.join(s.result for s in steps)}, stored {stored_text}.")
+    summary = (
+        f"Output pixel x {x}, y {y}: {MODE_TITLES[state.combine].lower()} "
+        f"{steps[0].result if len(steps) == 1 else ', '.join(s.result for s in steps)}, stored {stored_text}."
+    )
     data["summary"] = summary
     return CombinedPixel(first, gy, steps, stored_text, swatch, _display_note(state), data, summary)
 

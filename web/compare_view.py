@@ -80,8 +80,14 @@ def default_pixel(services: Services, state: State) -> tuple[int, int]:
     return (width // 2, height // 2)
 
 
-def build_compare(services: Services, state: State, selection: Selection, *, with_pickers: bool = True,
-                  submitted: Mapping[str, str] | None = None) -> CompareView:
+def build_compare(
+    services: Services,
+    state: State,
+    selection: Selection,
+    *,
+    with_pickers: bool = True,
+    submitted: Mapping[str, str] | None = None,
+) -> CompareView:
     """Run every compared kernel (cached) and explain the selected pixel (clamped per output) in each."""
     pickers = compare_pickers(state, services.presets, submitted) if with_pickers else []
     x0, y0 = default_pixel(services, state)
@@ -105,12 +111,21 @@ def _card(services: Services, index: int, slot: State, x: int, y: int) -> Compar
     sx = slot.options.stride[1]
     scale = min(COMPARE_WIDTH / max(in_w, in_h), MAX_SCALE)
     figure = Figure(
-        f"compare-image-{index}", url_for("api.output_preview", **slot.to_query()),
+        f"compare-image-{index}",
+        url_for("api.output_preview", **slot.to_query()),
         f"Kernel {index + 1}, {title}: the picture after it, {out_w}×{out_h} pixels",
-        out_w, out_h, out_w * scale * sx, "compare", (0, 0), (1, 1), (out_w, out_h),
+        out_w,
+        out_h,
+        out_w * scale * sx,
+        "compare",
+        (0, 0),
+        (1, 1),
+        (out_w, out_h),
     )
-    figure.marks = [_pixel_mark("pixel", cx, cy, out_w, out_h, f"output pixel x {cx}, y {cy}"),
-                    _pixel_mark("reticle", cx, cy, out_w, out_h)]
+    figure.marks = [
+        _pixel_mark("pixel", cx, cy, out_w, out_h, f"output pixel x {cx}, y {cy}"),
+        _pixel_mark("reticle", cx, cy, out_w, out_h),
+    ]
     return CompareCard(index, title, text, slot, figure, panel, clamped=(cx, cy) != (x, y))
 
 

@@ -121,8 +121,15 @@ class Services:
         self.heavy = HeavyPool(self.budget)
 
     @classmethod
-    def create(cls, presets_path: str | None, upload_folder: Path, upload_max: int, upload_bytes: int,
-               budget: Budget | None = None, redis_url: str | None = None) -> Services:
+    def create(
+        cls,
+        presets_path: str | None,
+        upload_folder: Path,
+        upload_max: int,
+        upload_bytes: int,
+        budget: Budget | None = None,
+        redis_url: str | None = None,
+    ) -> Services:
         """The services of one app; uploads in Redis when ``redis_url`` is given, else in ``upload_folder``."""
         store: ImageStore | RedisImageStore
         if redis_url:
@@ -160,9 +167,7 @@ class Services:
 
     def engine_input(self, state: State) -> np.ndarray:
         """The float image the engine reads: luma (H, W) for grey, (H, W, 3) for RGB, at the working size."""
-        return self.inputs.get_or_make(
-            state.input_key(), lambda: to_engine_input(self.working_rgb(state), state.color)
-        )
+        return self.inputs.get_or_make(state.input_key(), lambda: to_engine_input(self.working_rgb(state), state.color))
 
     def result(self, state: State, should_stop: Callable[[], bool] | None = None) -> FilterResult:
         """The main kernel's result (Gx of a combined state). The engine stops (raising
@@ -214,18 +219,26 @@ class Services:
 
     def output_preview(self, state: State) -> Preview:
         """The output picture as the page shows it (see :mod:`kernels.preview`)."""
-        return self.pngs.get_or_make(("out-preview", *state.cache_key()),
-                                     lambda: encode_preview(self.output_pixels(state)))
+        return self.pngs.get_or_make(
+            ("out-preview", *state.cache_key()), lambda: encode_preview(self.output_pixels(state))
+        )
 
     def input_preview(self, state: State) -> Preview:
-        return self.pngs.get_or_make(("in-preview", *state.input_key()),
-                                     lambda: encode_preview(self.input_pixels(state)))
+        return self.pngs.get_or_make(
+            ("in-preview", *state.input_key()), lambda: encode_preview(self.input_pixels(state))
+        )
 
     def explain(self, state: State, x: int, y: int) -> dict:
         names = ["gray"] if state.color == "gray" else ["R", "G", "B"]
         return explain(
-            self.engine_input(state), state.kernel, state.options, state.display, x, y,
-            result=self.result(state), channel_names=names,
+            self.engine_input(state),
+            state.kernel,
+            state.options,
+            state.display,
+            x,
+            y,
+            result=self.result(state),
+            channel_names=names,
         )
 
     def explain_state(self, state: State, x: int, y: int) -> dict:

@@ -91,8 +91,9 @@ def build_edge_comparison(image: np.ndarray, kernel_shape: tuple[int, int], opti
     crop_base = need  # with crop, output pixel (0, 0) sits on input (reach rows, reach columns)
     tables = []
     for mode in EDGE_MODES:
-        corner = pad(image, (rows_pad, n_rows - height), (cols_pad, n_cols - width), mode, options.cval,
-                     dtype=np.float64)
+        corner = pad(
+            image, (rows_pad, n_rows - height), (cols_pad, n_cols - width), mode, options.cval, dtype=np.float64
+        )
         src_rows = source_index(row_pos, height, mode) if mode in INDEX_MODES else None
         src_cols = source_index(col_pos, width, mode) if mode in INDEX_MODES else None
         rows = []
@@ -110,8 +111,10 @@ def build_edge_comparison(image: np.ndarray, kernel_shape: tuple[int, int], opti
         note = ""
         if mode == "crop":
             spans = [(k - 1) * d + 1 for k, d in zip(kernel_shape, options.dilation, strict=True)]
-            note = (f"The first output pixel sits on input (x {crop_base[1]}, y {crop_base[0]}); the output is "
-                    f"{spans[0] - 1} rows and {spans[1] - 1} columns smaller than the input.")
+            note = (
+                f"The first output pixel sits on input (x {crop_base[1]}, y {crop_base[0]}); the output is "
+                f"{spans[0] - 1} rows and {spans[1] - 1} columns smaller than the input."
+            )
         elif mode == "constant":
             note = f"c = {fmt(options.cval)} (the “Constant value” field)."
         tables.append(EdgeTable(mode, title, text, mode == options.edge, col_heads, row_heads, rows, note))
@@ -131,8 +134,16 @@ def _padded(mode: str, value: float, x: int, y: int, source: tuple[int, int] | N
         return EdgeCell("—", "skipped", f"{where}: skipped, the tap is left out of the sum", True)
     background, colour = shade(value, "gray")
     if source is None:
-        return EdgeCell(fmt(value), f"c = {fmt(cval)}", f"{where}: the constant {fmt(cval)}", True, background,
-                        colour, repr(value))
+        return EdgeCell(
+            fmt(value), f"c = {fmt(cval)}", f"{where}: the constant {fmt(cval)}", True, background, colour, repr(value)
+        )
     sy, sx = source
-    return EdgeCell(fmt(value), f"({sx}, {sy})", f"{where}: {fmt(value)}, read from x {sx}, y {sy}", True,
-                    background, colour, repr(value))
+    return EdgeCell(
+        fmt(value),
+        f"({sx}, {sy})",
+        f"{where}: {fmt(value)}, read from x {sx}, y {sy}",
+        True,
+        background,
+        colour,
+        repr(value),
+    )

@@ -12,8 +12,14 @@ from kernels.images import megabytes
 from web.budget import Busy
 from web.rate_limits import seconds_until_reset
 
-STATUS_BY_KIND = {"invalid": 400, "forbidden": 403, "too_large": 413, "unsupported": 415, "too_expensive": 422,
-                  "unavailable": 503}
+STATUS_BY_KIND = {
+    "invalid": 400,
+    "forbidden": 403,
+    "too_large": 413,
+    "unsupported": 415,
+    "too_expensive": 422,
+    "unavailable": 503,
+}
 
 
 def wants_json() -> bool:
@@ -59,8 +65,10 @@ def register_error_handlers(app: Flask) -> None:
     def too_many(err: RateLimitExceeded):
         what = "uploads" if "upload" in str(err.limit.scope or "") else "new pictures"
         wait = seconds_until_reset()
-        message = (f"too many {what} from your network ({err.description}); try again in {wait} s: "
-                   "a class shares one address, so the limit is for all of you together")
+        message = (
+            f"too many {what} from your network ({err.description}); try again in {wait} s: "
+            "a class shares one address, so the limit is for all of you together"
+        )
         return retry_later(message, 429, wait)
 
     @app.errorhandler(HTTPException)

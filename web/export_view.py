@@ -22,8 +22,14 @@ from web.compute import Services
 from web.state import State
 
 FORMAT_TITLES = {
-    "json": "JSON", "csv": "CSV", "numpy": "NumPy", "scipy": "SciPy", "opencv": "OpenCV", "pytorch": "PyTorch",
-    "imagemagick": "ImageMagick", "gimp": "GIMP",
+    "json": "JSON",
+    "csv": "CSV",
+    "numpy": "NumPy",
+    "scipy": "SciPy",
+    "opencv": "OpenCV",
+    "pytorch": "PyTorch",
+    "imagemagick": "ImageMagick",
+    "gimp": "GIMP",
 }
 FORMAT_HINTS = {
     "json": "every setting and the kernel as written and as multiplied",
@@ -47,13 +53,22 @@ def export_state(services: Services, state: State, fmt: str) -> Export:
     """The export of ``state`` in ``fmt``; InputError (field ``combine``) for a combined state."""
     if state.combine is not None:
         raise InputError(
-            "combine", "cannot be exported: an export reproduces one kernel's raw result. Export each kernel "
+            "combine",
+            "cannot be exported: an export reproduces one kernel's raw result. Export each kernel "
             f"alone (without combine) as gx and gy, then: {COMBINE_LINES[state.combine].split('  #')[0]}",
             state.combine,
         )
     image = services.engine_input(state)
-    return export(fmt, state.kernel, state.options, state.color, state.display, state.image,
-                  query=urlencode(state.to_query()), image_shape=image.shape)
+    return export(
+        fmt,
+        state.kernel,
+        state.options,
+        state.color,
+        state.display,
+        state.image,
+        query=urlencode(state.to_query()),
+        image_shape=image.shape,
+    )
 
 
 @dataclass

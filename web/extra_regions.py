@@ -27,10 +27,17 @@ def add_extra_regions(services: Services, plan: Plan, context: PageContext) -> N
     if "combine" in regions or ("play-panel" in regions and state.combine is not None):
         play = context.play
         pixel = (play.selection.x, play.selection.y) if play is not None else None
-        context.combine = build_combine(services, state, pixel=pixel, first=play.panel if play else None,
-                                        submitted=submitted, loaded=plan.request.values.get("loaded", ""))
+        context.combine = build_combine(
+            services,
+            state,
+            pixel=pixel,
+            first=play.panel if play else None,
+            submitted=submitted,
+            loaded=plan.request.values.get("loaded", ""),
+        )
     if "compare-region" in regions or "compare-tools" in regions:
-        context.compare = build_compare(services, state, plan.compare, with_pickers="compare-tools" in regions,
-                                        submitted=submitted)
+        context.compare = build_compare(
+            services, state, plan.compare, with_pickers="compare-tools" in regions, submitted=submitted
+        )
     if "exports" in regions:
         context.exports = build_exports(services, state)

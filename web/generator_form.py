@@ -54,39 +54,54 @@ SLIDERS_BY_KIND: dict[str, Slider] = {
 }
 """The slider of each argument kind of :mod:`kernels.generators` (motion's length uses the odd size's rule)."""
 
-_BY_NAME = {"length": Slider("g-length", "Length", 1, MAX_KERNEL_SIDE, 2, "px"),
-            "radius": Slider("g-radius", "Radius σ", 0.1, MAX_SIGMA, 0.1, "px")}
+_BY_NAME = {
+    "length": Slider("g-length", "Length", 1, MAX_KERNEL_SIDE, 2, "px"),
+    "radius": Slider("g-radius", "Radius σ", 0.1, MAX_SIGMA, 0.1, "px"),
+}
 
 SLIDER_FIELDS: tuple[str, ...] = tuple(sorted({s.field for s in (*SLIDERS_BY_KIND.values(), *_BY_NAME.values())}))
 FORM_FIELDS: tuple[str, ...] = (GEN_FIELD, GENERATED_FIELD, *SLIDER_FIELDS)
 """Every form field this module reads; the page reader lets them through and keeps them out of permalinks."""
 
 TITLES: dict[str, str] = {
-    "box": "Box blur", "gaussian": "Gaussian blur", "motion": "Motion blur", "log": "Laplacian of Gaussian",
-    "sobel-x": "Sobel, x (left to right)", "sobel-y": "Sobel, y (top to bottom)",
-    "scharr-x": "Scharr, x (left to right)", "scharr-y": "Scharr, y (top to bottom)",
-    "unsharp": "Unsharp mask", "sharpen": "Sharpen = identity + amount × Laplacian",
+    "box": "Box blur",
+    "gaussian": "Gaussian blur",
+    "motion": "Motion blur",
+    "log": "Laplacian of Gaussian",
+    "sobel-x": "Sobel, x (left to right)",
+    "sobel-y": "Sobel, y (top to bottom)",
+    "scharr-x": "Scharr, x (left to right)",
+    "scharr-y": "Scharr, y (top to bottom)",
+    "unsharp": "Unsharp mask",
+    "sharpen": "Sharpen = identity + amount × Laplacian",
 }
 ABOUT: dict[str, str] = {
     "box": "Every weight is 1/n²: each pixel becomes the plain average of the n×n pixels around it.",
     "gaussian": "Weights fall off like a bell curve with the distance from the centre: a smooth blur that "
-                "keeps no square traces. σ sets how far the bell reaches; the size only cuts it off.",
+    "keeps no square traces. σ sets how far the bell reaches; the size only cuts it off.",
     "motion": "A line of equal weights: what a camera moving while the shutter is open records. The angle "
-              "turns the line, counter-clockwise from horizontal.",
+    "turns the line, counter-clockwise from horizontal.",
     "log": "A Gaussian blur followed by the Laplacian: it answers to blobs and edges of about σ's size and "
-           "ignores finer noise. Its weights add up to 0.",
+    "ignores finer noise. Its weights add up to 0.",
     "sobel-x": "Right minus left, smoothed down the columns: bright where the image gets lighter to the right.",
     "sobel-y": "Bottom minus top, smoothed along the rows: bright where the image gets lighter downwards.",
     "scharr-x": "Like Sobel x with weights 3, 10, 3: its response depends less on the edge's direction.",
     "scharr-y": "Like Sobel y with weights 3, 10, 3: its response depends less on the edge's direction.",
     "unsharp": "The picture plus amount × (picture − its Gaussian blur of radius σ): the detail a blur would "
-               "remove is added back, stronger.",
+    "remove is added back, stronger.",
     "sharpen": "The identity plus amount × the 4-neighbour Laplacian: amount 1 is the classic sharpen kernel.",
 }
 DEFAULT_CALLS: dict[str, str] = {
-    "box": "box(5)", "gaussian": "gaussian(7,1.5)", "motion": "motion(9,30)", "log": "log(9,1.4)",
-    "sobel-x": "sobel-x(3)", "sobel-y": "sobel-y(3)", "scharr-x": "scharr-x(3)", "scharr-y": "scharr-y(3)",
-    "unsharp": "unsharp(1,1)", "sharpen": "sharpen(1)",
+    "box": "box(5)",
+    "gaussian": "gaussian(7,1.5)",
+    "motion": "motion(9,30)",
+    "log": "log(9,1.4)",
+    "sobel-x": "sobel-x(3)",
+    "sobel-y": "sobel-y(3)",
+    "scharr-x": "scharr-x(3)",
+    "scharr-y": "scharr-y(3)",
+    "unsharp": "unsharp(1,1)",
+    "sharpen": "sharpen(1)",
 }
 """What picking a generator shows first, before any slider moves."""
 
@@ -150,8 +165,15 @@ def view(call: str | None) -> GeneratorView:
     name, _ = call_parts(call)
     drawn = drawn_values(call)
     sliders = tuple(
-        SliderView(s.field, s.label, format_number(s.low), format_number(s.high), format_number(s.step),
-                   format_number(drawn[s.field]), s.unit)
+        SliderView(
+            s.field,
+            s.label,
+            format_number(s.low),
+            format_number(s.high),
+            format_number(s.step),
+            format_number(drawn[s.field]),
+            s.unit,
+        )
         for s in sliders_of(name)
     )
     return GeneratorView(name, call, TITLES[name], ABOUT[name], sliders, choices)

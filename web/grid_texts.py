@@ -81,5 +81,7 @@ def exact_rows(texts: list[list[str]], weights: np.ndarray) -> str:
 
     if [len(row) for row in texts] != [weights.shape[1]] * weights.shape[0]:
         texts = [[""] * weights.shape[1]] * weights.shape[0]
-    return ";".join(",".join(cell(text, float(w)) for text, w in zip(row, weight_row, strict=True))
-                    for row, weight_row in zip(texts, weights, strict=True))
+    return ";".join(
+        ",".join(cell(text, float(w)) for text, w in zip(row, weight_row, strict=True))
+        for row, weight_row in zip(texts, weights, strict=True)
+    )

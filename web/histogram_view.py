@@ -86,8 +86,9 @@ def histogram_view(services: Services, state: State, area: str) -> HistogramView
     (the direction of a gradient pair is drawn as hues)."""
     if state.combine == "direction":
         return None
-    hist = _CACHE.get_or_make(("histogram", *state.cache_key()),
-                              lambda: raw_histogram(services.raw(state)[0], state.display))
+    hist = _CACHE.get_or_make(
+        ("histogram", *state.cache_key()), lambda: raw_histogram(services.raw(state)[0], state.display)
+    )
     view = build_view(hist, state.display, area)
     if state.color == "rgb":
         view.range_text += " Red, green and blue counted together."
@@ -128,19 +129,29 @@ def build_view(hist: RawHistogram, display: str, area: str) -> HistogramView:
         shown_lo, shown_hi = (fmt(v) for v in hist.shown)
         ticks += _tick_pair(low, shown_lo, high, shown_hi, "top")
 
-    view = HistogramView(area, bars, band, ticks, _range_text(hist), _clip_text(hist, display),
-                         _mapping_text(hist, display))
+    view = HistogramView(
+        area, bars, band, ticks, _range_text(hist), _clip_text(hist, display), _mapping_text(hist, display)
+    )
     if display == "signed":
         scale = signed_scale(hist.lo, hist.hi)
         colours = {index: "rgb({},{},{})".format(*SIGNED_LUT[index]) for index in (1, 64, 128, 192, 255)}
-        view.legend = [(fmt(-scale), colours[1]), ("0", colours[128]),
-                       (f"+{fmt(scale)}" if scale else "0", colours[255])]
+        view.legend = [
+            (fmt(-scale), colours[1]),
+            ("0", colours[128]),
+            (f"+{fmt(scale)}" if scale else "0", colours[255]),
+        ]
         stops = ", ".join(f"{colour} {100 * (index - 1) / 254:.1f}%" for index, colour in colours.items())
         view.legend_gradient = f"linear-gradient(90deg, {stops})"
     view.data = {
-        "total": str(hist.total), "below": str(hist.below), "above": str(hist.above),
-        "clipped": str(hist.clipped), "lo": repr(hist.lo), "hi": repr(hist.hi),
-        "counts": json.dumps(hist.counts.tolist()), "start": repr(start), "stop": repr(stop),
+        "total": str(hist.total),
+        "below": str(hist.below),
+        "above": str(hist.above),
+        "clipped": str(hist.clipped),
+        "lo": repr(hist.lo),
+        "hi": repr(hist.hi),
+        "counts": json.dumps(hist.counts.tolist()),
+        "start": repr(start),
+        "stop": repr(stop),
     }
     return view
 
@@ -172,14 +183,18 @@ def _clip_text(hist: RawHistogram, display: str) -> str:
     if hist.shown is None:
         return "Nothing is clipped: the whole range is mapped onto the picture."
     if hist.clipped == 0:
-        what = {"clamp": "every value lies in 0\u2060…\u2060255",
-                "abs": "every |value| is at most 255",
-                "midgray": "every value + 128 lies in 0\u2060…\u2060255"}[display]
+        what = {
+            "clamp": "every value lies in 0\u2060…\u2060255",
+            "abs": "every |value| is at most 255",
+            "midgray": "every value + 128 lies in 0\u2060…\u2060255",
+        }[display]
         return f"Nothing was clipped: {what}."
     share = percent(hist.clipped_share)
-    rule = {"clamp": "were below 0 or above 255",
-            "abs": "had a size |v| above 255",
-            "midgray": "were below 0 or above 255 after adding 128"}[display]
+    rule = {
+        "clamp": "were below 0 or above 255",
+        "abs": "had a size |v| above 255",
+        "midgray": "were below 0 or above 255 after adding 128",
+    }[display]
     return f"{share} of values {rule} and were clipped."
 
 
@@ -190,11 +205,12 @@ def _mapping_text(hist: RawHistogram, display: str) -> str:
         return f"Stretch maps the lowest value {fmt(hist.lo)} → 0 (black) and the highest {fmt(hist.hi)} → 255 (white)."
     if display == "signed":
         scale = signed_scale(hist.lo, hist.hi)
-        return (f"Colour by sign: −{fmt(scale)} is dark blue, 0 white, +{fmt(scale)} dark orange "
-                f"(the largest size, {fmt(scale)}, sets both ends).")
+        return (
+            f"Colour by sign: −{fmt(scale)} is dark blue, 0 white, +{fmt(scale)} dark orange "
+            f"(the largest size, {fmt(scale)}, sets both ends)."
+        )
     if display == "abs":
         return "Abs shows |value|: −v and +v look the same."
     if display == "midgray":
         return "Mid-grey adds 128: 0 is mid-grey, negative values darker."
     return ""
-

@@ -63,8 +63,10 @@ class KernelChoice:
 
 def syntax_rule() -> str:
     names = ", ".join(f"{name}(…)" for name in GENERATORS)
-    return (f"must be a preset name (see /api/presets), a generator ({names}) or rows like "
-            "0,-1,0;-1,5,-1;0,-1,0, each of the first two optionally followed by changed cells like ' r2c2=6'")
+    return (
+        f"must be a preset name (see /api/presets), a generator ({names}) or rows like "
+        "0,-1,0;-1,5,-1;0,-1,0, each of the first two optionally followed by changed cells like ' r2c2=6'"
+    )
 
 
 def spell_edits(base: KernelChoice, weights: np.ndarray, texts: list[list[str]] | None = None) -> str | None:
@@ -81,8 +83,10 @@ def spell_edits(base: KernelChoice, weights: np.ndarray, texts: list[list[str]] 
         return None
     if texts is not None and [len(row) for row in texts] != [weights.shape[1]] * weights.shape[0]:
         texts = None
-    cells = [f"r{r + 1}c{c + 1}={texts[r][c].strip() if texts is not None else format_number(weights[r, c])}"
-             for r, c in changed.tolist()]
+    cells = [
+        f"r{r + 1}c{c + 1}={texts[r][c].strip() if texts is not None else format_number(weights[r, c])}"
+        for r, c in changed.tolist()
+    ]
     return " ".join([base.text, *cells])
 
 
@@ -104,8 +108,11 @@ def _parse_edits(text: str, start: int, presets: Mapping[str, Preset], field: st
             raise InputError(field, f"each edited cell must read rROWcCOL=VALUE, like r2c3=0.5 (not {item!r})", text)
         row, col = int(match[1]), int(match[2])
         if not (1 <= row <= rows and 1 <= col <= cols):
-            raise InputError(field, f"{item.split('=')[0]} is outside the {rows}×{cols} kernel (rows 1–{rows}, "
-                                    f"columns 1–{cols})", text)
+            raise InputError(
+                field,
+                f"{item.split('=')[0]} is outside the {rows}×{cols} kernel (rows 1–{rows}, columns 1–{cols})",
+                text,
+            )
         weights[row - 1, col - 1] = parse_number(match[3], field)
     return KernelChoice(weights, base=base)
 
@@ -123,8 +130,9 @@ def parse_kernel_choice(text: str, presets: Mapping[str, Preset], field: str = "
         return KernelChoice(generated[0], generator=generated[1])
     if _WORD.fullmatch(text):
         if text in GENERATORS:
-            raise InputError(field, f"the generator {text} needs its arguments in brackets, like "
-                                    f"{GENERATORS[text].form}", text)
+            raise InputError(
+                field, f"the generator {text} needs its arguments in brackets, like {GENERATORS[text].form}", text
+            )
         raise InputError(field, syntax_rule(), text)
     return KernelChoice(parse_kernel(text, field))
 
@@ -134,8 +142,12 @@ def _same(a: np.ndarray, b: np.ndarray) -> bool:
 
 
 def _derivative_generators() -> dict[str, np.ndarray]:
-    return {f"{name}-{axis}({size})": build(axis, size)
-            for name, build in (("sobel", sobel), ("scharr", scharr)) for axis in "xy" for size in (3, 5)}
+    return {
+        f"{name}-{axis}({size})": build(axis, size)
+        for name, build in (("sobel", sobel), ("scharr", scharr))
+        for axis in "xy"
+        for size in (3, 5)
+    }
 
 
 _DERIVATIVES = _derivative_generators()
@@ -187,4 +199,3 @@ def transpose_partner(choice: KernelChoice, presets: Mapping[str, Preset]) -> Ke
         if _same(w, partner):
             return KernelChoice(partner, generator=text)
     return KernelChoice(partner)
-

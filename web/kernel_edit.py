@@ -46,8 +46,15 @@ def _named(weights: np.ndarray, presets: Mapping[str, Preset], prefer: str | Non
     return None
 
 
-def apply_tool(state: State, tool: str, *, presets: Mapping[str, Preset], seed: int | None = None,
-               rows: int | None = None, cols: int | None = None) -> State:
+def apply_tool(
+    state: State,
+    tool: str,
+    *,
+    presets: Mapping[str, Preset],
+    seed: int | None = None,
+    rows: int | None = None,
+    cols: int | None = None,
+) -> State:
     """``state`` with one of :data:`kernels.kernel_tools.TOOLS` applied to its main kernel.
 
     The origin moves with its tap (and is written only when it differs from the new default). The
@@ -70,8 +77,9 @@ def apply_tool(state: State, tool: str, *, presets: Mapping[str, Preset], seed: 
         generator = generator_partner(state.generator)
     preset = None if generator is not None else _named(weights, presets, state.preset)
     kept_origin = None if origin == kernel_tools.default_origin(weights.shape) else origin
-    edited = replace(state, kernel=weights, preset=preset, generator=generator,
-                     options=replace(state.options, origin=kept_origin))
+    edited = replace(
+        state, kernel=weights, preset=preset, generator=generator, options=replace(state.options, origin=kept_origin)
+    )
     if state.combine is None or state.kernel2 is None:
         return edited
     partner = transpose_partner(edited.choice, presets) if state.kernel2_default else None
@@ -124,8 +132,14 @@ _MOVING_TOOLS = frozenset({"rotate-left", "rotate-right", "flip-h", "flip-v", "t
 """Tools that only move taps (or add zeros): the editor keeps each cell's text as typed (``1/16`` stays ``1/16``)."""
 
 
-def moved_texts(texts: list[list[str]], tool: str, origin: tuple[int, int] | None, *,
-                rows: int | None = None, cols: int | None = None) -> list[list[str]]:
+def moved_texts(
+    texts: list[list[str]],
+    tool: str,
+    origin: tuple[int, int] | None,
+    *,
+    rows: int | None = None,
+    cols: int | None = None,
+) -> list[list[str]]:
     """The grid's cell texts moved the way ``tool`` (one of the tap-moving tools) moves the weights.
 
     The tool runs on the cells' numbers 1…kh·kw, so where each tap goes is decided by
@@ -138,8 +152,14 @@ def moved_texts(texts: list[list[str]], tool: str, origin: tuple[int, int] | Non
     return [[flat[int(n) - 1] if n else "0" for n in row] for row in moved]
 
 
-def page_tool(state: State, texts: list[list[str]], tool: str, *, presets: Mapping[str, Preset],
-              reset_to: KernelChoice | None = None) -> tuple[State, list[list[str]] | None]:
+def page_tool(
+    state: State,
+    texts: list[list[str]],
+    tool: str,
+    *,
+    presets: Mapping[str, Preset],
+    reset_to: KernelChoice | None = None,
+) -> tuple[State, list[list[str]] | None]:
     """One editor button: the new state and its grid texts (None when the kernel is now named, see below).
 
     Args:
@@ -158,8 +178,13 @@ def page_tool(state: State, texts: list[list[str]], tool: str, *, presets: Mappi
     if tool not in PAGE_TOOLS:
         raise InputError("tool", f"must be one of {', '.join(PAGE_TOOLS)}", tool)
     if tool == "reset" and reset_to is not None:
-        edited = replace(state, kernel=reset_to.weights, preset=reset_to.preset, generator=reset_to.generator,
-                         options=replace(state.options, origin=None))
+        edited = replace(
+            state,
+            kernel=reset_to.weights,
+            preset=reset_to.preset,
+            generator=reset_to.generator,
+            options=replace(state.options, origin=None),
+        )
         if reset_to.preset is None and reset_to.generator is None:  # rows from a link: back as they were written
             return edited, [[cell.strip() for cell in row.split(",")] for row in reset_to.text.split(";")]
         return edited, None

@@ -28,8 +28,15 @@ def axis_size(axis: str, size: int, taps: int, origin: int, dilation: int, strid
     out = (size - k_eff + before + after) // stride + 1
     pad = f"2·{before}" if before == after else f"({before} + {after})"
     return {
-        "axis": axis, "input": size, "k": taps, "dilation": dilation, "k_eff": k_eff,
-        "pad_before": before, "pad_after": after, "stride": stride, "output": out,
+        "axis": axis,
+        "input": size,
+        "k": taps,
+        "dilation": dilation,
+        "k_eff": k_eff,
+        "pad_before": before,
+        "pad_after": after,
+        "stride": stride,
+        "output": out,
         "formula": f"floor(({size} − {k_eff} + {pad}) / {stride}) + 1 = {out}",
     }
 
@@ -45,10 +52,12 @@ def output_size(image_shape: tuple[int, int], kernel_shape: tuple[int, int], opt
     for geometry in plan(image_shape, kernel_shape, options):
         (h, w), (kh, kw) = geometry.image_shape, geometry.kernel_shape
         (oy, ox), (dy, dx), (sy, sx) = geometry.origin, geometry.dilation, geometry.stride
-        passes.append({
-            "rows": axis_size("rows", h, kh, oy, dy, sy, crop),
-            "cols": axis_size("cols", w, kw, ox, dx, sx, crop),
-        })
+        passes.append(
+            {
+                "rows": axis_size("rows", h, kh, oy, dy, sy, crop),
+                "cols": axis_size("cols", w, kw, ox, dx, sx, crop),
+            }
+        )
     return {
         "input": {"height": int(image_shape[0]), "width": int(image_shape[1])},
         "height": passes[-1]["rows"]["output"],
@@ -58,8 +67,9 @@ def output_size(image_shape: tuple[int, int], kernel_shape: tuple[int, int], opt
     }
 
 
-def describe_kernel(state: State, image_shape: tuple[int, ...], presets: Mapping[str, Preset], *,
-                    tools: bool = True) -> dict:
+def describe_kernel(
+    state: State, image_shape: tuple[int, ...], presets: Mapping[str, Preset], *, tools: bool = True
+) -> dict:
     """Everything ``/api/kernel`` says about ``state``'s main kernel.
 
     Keys: ``kernel`` (parameter text), ``preset``, ``generator``, ``rows``, ``cols``, ``weights`` (as
@@ -75,9 +85,12 @@ def describe_kernel(state: State, image_shape: tuple[int, ...], presets: Mapping
     origin = options.origin if options.origin is not None else (kh // 2, kw // 2)
     second = None
     if state.kernel2 is not None:
-        second = {"kernel": state.kernel2.text, "default": state.kernel2_default,
-                  "weights": state.kernel2.weights.tolist(),
-                  "properties": kernel_properties(state.kernel2.weights, options).to_json()}
+        second = {
+            "kernel": state.kernel2.text,
+            "default": state.kernel2_default,
+            "weights": state.kernel2.weights.tolist(),
+            "properties": kernel_properties(state.kernel2.weights, options).to_json(),
+        }
     return {
         "kernel": state.kernel_text,
         "preset": state.preset,
@@ -99,8 +112,12 @@ def describe_kernel(state: State, image_shape: tuple[int, ...], presets: Mapping
 
 
 MEANING_LABELS: dict[str, str] = {
-    "keeps": "keeps the brightness", "edges": "detects edges", "brightens": "brightens", "darkens": "darkens",
-    "inverts": "inverts (a negative)", "empty": "blacks everything out",
+    "keeps": "keeps the brightness",
+    "edges": "detects edges",
+    "brightens": "brightens",
+    "darkens": "darkens",
+    "inverts": "inverts (a negative)",
+    "empty": "blacks everything out",
 }
 """A few words for each kind of :data:`kernels.properties.MEANINGS`, shown beside the sum."""
 
@@ -145,7 +162,17 @@ def kernel_facts(weights: np.ndarray, options: Options) -> KernelFacts:
     if p.two_pass is not None and p.factors is not None:
         column, row = _vector(p.factors[0]), _vector(p.factors[1])
     return KernelFacts(
-        rows=p.rows, cols=p.cols, sum=short(p.sum), meaning=p.meaning, label=MEANING_LABELS[p.meaning],
-        meaning_text=p.meaning_text, separable=p.two_pass is not None, column=column, row=row, rank=p.rank,
-        taps=p.taps, two_pass=p.two_pass, symmetry_text=p.symmetry_text,
+        rows=p.rows,
+        cols=p.cols,
+        sum=short(p.sum),
+        meaning=p.meaning,
+        label=MEANING_LABELS[p.meaning],
+        meaning_text=p.meaning_text,
+        separable=p.two_pass is not None,
+        column=column,
+        row=row,
+        rank=p.rank,
+        taps=p.taps,
+        two_pass=p.two_pass,
+        symmetry_text=p.symmetry_text,
     )

@@ -53,8 +53,18 @@ def kernel_info(weights: np.ndarray, preset: Preset | None, options: Options, ti
     factor_texts = None
     if separable and factors is not None:
         factor_texts = (_vector(factors[0]), _vector(factors[1]))
-    return KernelInfo(title, text, written_for, fmt(total), sum_meaning(total), separable, factor_texts, rank,
-                      zero_sum=total == 0, flip_symmetric=symmetric)
+    return KernelInfo(
+        title,
+        text,
+        written_for,
+        fmt(total),
+        sum_meaning(total),
+        separable,
+        factor_texts,
+        rank,
+        zero_sum=total == 0,
+        flip_symmetric=symmetric,
+    )
 
 
 def _vector(values: np.ndarray) -> str:

@@ -74,11 +74,20 @@ def build_options_view(services: Services, state: State, view: str | None) -> Op
     edges = None
     if view in (None, "inspect"):
         # Only the kernel's size and the options shape the corner tables: typing new weights reuses them.
-        edges = _EDGES.get_or_make((face.image, state.kernel.shape, o), lambda: build_edge_comparison(
-            services.engine_input(face), state.kernel.shape, o))
-    return OptionsView(WHY_CORRELATE, NORMALIZE_RULE, normalize_now(state.kernel, o),
-                       value_formula(o, state.kernel), crop_note(o, state.kernel),
-                       PIXEL_FORMULAS.get(state.display, ""), sizes, edges)
+        edges = _EDGES.get_or_make(
+            (face.image, state.kernel.shape, o),
+            lambda: build_edge_comparison(services.engine_input(face), state.kernel.shape, o),
+        )
+    return OptionsView(
+        WHY_CORRELATE,
+        NORMALIZE_RULE,
+        normalize_now(state.kernel, o),
+        value_formula(o, state.kernel),
+        crop_note(o, state.kernel),
+        PIXEL_FORMULAS.get(state.display, ""),
+        sizes,
+        edges,
+    )
 
 
 def normalize_now(kernel: np.ndarray, options: Options) -> str:
@@ -139,4 +148,3 @@ def _passes_text(numbers: list[int]) -> str:
     if len(numbers) == 1:
         return f"pass {numbers[0]}"
     return f"passes {numbers[0]}–{numbers[-1]}"
-

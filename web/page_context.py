@@ -52,12 +52,42 @@ PLAY_FIGURES = ("play-region", "play-marks-in", "play-marks-out")
 REGIONS_OF_PART = {"inspect": (*INSPECT_FIGURES, "inspect-panel"), "play": (*PLAY_FIGURES, "play-panel", "play-pixel")}
 KERNEL_REGIONS = ("kernel-editor", "kernel-facts", "options")
 REGIONS_BY_VIEW: dict[str | None, tuple[str, ...]] = {
-    None: ("form-status", *KERNEL_REGIONS, *INSPECT_FIGURES, "inspect-values", "inspect-panel", "preset-about",
-           "play-tools", *PLAY_FIGURES, "play-panel", "play-pixel", "play-values", "share", "form-meta"),
-    "inspect": ("form-status", *KERNEL_REGIONS, *INSPECT_FIGURES, "inspect-values", "inspect-panel",
-                "preset-about", "share", "form-meta"),
-    "playground": ("form-status", *KERNEL_REGIONS, "play-tools", *PLAY_FIGURES, "play-panel", "play-pixel",
-                   "play-values", "share", "form-meta"),
+    None: (
+        "form-status",
+        *KERNEL_REGIONS,
+        *INSPECT_FIGURES,
+        "inspect-values",
+        "inspect-panel",
+        "preset-about",
+        "play-tools",
+        *PLAY_FIGURES,
+        "play-panel",
+        "play-pixel",
+        "play-values",
+        "share",
+        "form-meta",
+    ),
+    "inspect": (
+        "form-status",
+        *KERNEL_REGIONS,
+        *INSPECT_FIGURES,
+        "inspect-values",
+        "inspect-panel",
+        "preset-about",
+        "share",
+        "form-meta",
+    ),
+    "playground": (
+        "form-status",
+        *KERNEL_REGIONS,
+        "play-tools",
+        *PLAY_FIGURES,
+        "play-panel",
+        "play-pixel",
+        "play-values",
+        "share",
+        "form-meta",
+    ),
     "matrix": ("form-status", "share", "form-meta"),
 }
 
@@ -173,8 +203,14 @@ class Plan:
         return 200 if self.ok else 400
 
 
-def plan_page(services: Services, args: Mapping[str, str], *, embed: bool, fragment: bool = False,
-              extra_errors: Mapping[str, str] | None = None) -> Plan:
+def plan_page(
+    services: Services,
+    args: Mapping[str, str],
+    *,
+    embed: bool,
+    fragment: bool = False,
+    extra_errors: Mapping[str, str] | None = None,
+) -> Plan:
     """Read the request and let the engine check it on every picture the view shows."""
     request = read_page(args, services.presets, embed=embed)
     if extra_errors:
@@ -208,8 +244,10 @@ def plan_page(services: Services, args: Mapping[str, str], *, embed: bool, fragm
     page_url = url_for("pages.index") + "?" + page_query
     if view:
         page_url = url_for("pages.embed") + "?" + page_query + f"&view={view}"
-    shows = (("output-image", face, view in (None, "inspect")),
-             ("play-output-image", state, view in (None, "playground")))
+    shows = (
+        ("output-image", face, view in (None, "inspect")),
+        ("play-output-image", state, view in (None, "playground")),
+    )
     outputs = {element: s for element, s, shown in shows if shown}
     parts = read_parts(args.get("part", "")) if fragment else None
     return Plan(request, view, state, parts, inspect, play, page_query, page_url, outputs, compare, fragment)
@@ -250,8 +288,9 @@ def build_context(services: Services, plan: Plan) -> PageContext:
         view=view,
         state=state,
         kernel=kernel,
-        kernel_info=kernel_info(weights, preset, state.options,
-                                kernel.generator_view.title if kernel.generator else ""),
+        kernel_info=kernel_info(
+            weights, preset, state.options, kernel.generator_view.title if kernel.generator else ""
+        ),
         heatmap=None if kernel.as_grid or not whole else heatmap(weights),
         preset_groups=preset_groups(services.presets) if whole else [],
         options=option_texts(request, state),
@@ -298,13 +337,17 @@ def _check_image(services: Services, request: PageRequest) -> None:
                 request.fallback = replace(state, image=DEFAULT_IMAGE)
 
 
-def canonical_query(state: State, kernel_param: str, inspect: Selection, play: Selection,
-                    compare: Selection | None = None) -> str:
+def canonical_query(
+    state: State, kernel_param: str, inspect: Selection, play: Selection, compare: Selection | None = None
+) -> str:
     """The permalink's query: the API state (kernel as typed), then the selected pixels."""
     query = state.to_query()
     query["kernel"] = kernel_param
-    for (x_name, y_name, pin_name), sel in ((("x", "y", "pin"), inspect), (("px", "py", "ppin"), play),
-                                             (("cx", "cy", "cpin"), compare or Selection())):
+    for (x_name, y_name, pin_name), sel in (
+        (("x", "y", "pin"), inspect),
+        (("px", "py", "ppin"), play),
+        (("cx", "cy", "cpin"), compare or Selection()),
+    ):
         if sel.x is not None and sel.y is not None:
             query[x_name], query[y_name] = str(sel.x), str(sel.y)
         if sel.pinned:
@@ -319,8 +362,10 @@ def embed_snippet(view: str, page_query: str) -> dict[str, str]:
     width, height = EMBED_SIZES[view]
     title = f"Image Kernels: {VIEW_TITLES[view]}"
     # clipboard-write: the view's own "Copy" buttons work inside the frame.
-    html = (f'<iframe src="{src}" title="{title}" width="{width}" height="{height}" '
-            f'style="border:0;max-width:100%" loading="lazy" allow="clipboard-write"></iframe>')
+    html = (
+        f'<iframe src="{src}" title="{title}" width="{width}" height="{height}" '
+        f'style="border:0;max-width:100%" loading="lazy" allow="clipboard-write"></iframe>'
+    )
     return {"view": view, "title": VIEW_TITLES[view], "src": src, "html": html}
 
 
@@ -337,11 +382,20 @@ def option_texts(request: PageRequest, state: State) -> dict[str, str]:
     """Each option field's text: what was typed if anything, else the value in force."""
     o = state.options
     texts = {
-        "op": o.op, "edge": o.edge, "cval": format_number(o.cval), "divisor": format_number(o.divisor),
-        "offset": format_number(o.offset), "stride": _pair(o.stride), "dilation": _pair(o.dilation),
-        "repeat": str(o.repeat), "origin": "" if o.origin is None else f"{o.origin[0]},{o.origin[1]}",
-        "color": state.color, "display": state.display, "image": state.image,
-        "normalize": "1" if o.normalize else "", "size": size_text(state.size),
+        "op": o.op,
+        "edge": o.edge,
+        "cval": format_number(o.cval),
+        "divisor": format_number(o.divisor),
+        "offset": format_number(o.offset),
+        "stride": _pair(o.stride),
+        "dilation": _pair(o.dilation),
+        "repeat": str(o.repeat),
+        "origin": "" if o.origin is None else f"{o.origin[0]},{o.origin[1]}",
+        "color": state.color,
+        "display": state.display,
+        "image": state.image,
+        "normalize": "1" if o.normalize else "",
+        "size": size_text(state.size),
     }
     submitted = request.values
     if request.from_form or request.errors:

@@ -40,8 +40,17 @@ from web.pickers import PICKER_PARAMS, fold_pickers
 from web.state import DEFAULT_KERNEL, State, parse_int, parse_state
 
 SELECTION_PARAMS: tuple[str, ...] = ("x", "y", "pin", "px", "py", "ppin", "cx", "cy", "cpin")
-FORM_PARAMS: tuple[str, ...] = ("preset", "loaded", "rows", "cols", "good", *PICKER_PARAMS,
-                                "tool", "base", *generator_form.FORM_FIELDS)
+FORM_PARAMS: tuple[str, ...] = (
+    "preset",
+    "loaded",
+    "rows",
+    "cols",
+    "good",
+    *PICKER_PARAMS,
+    "tool",
+    "base",
+    *generator_form.FORM_FIELDS,
+)
 PAGE_PARAMS: tuple[str, ...] = (*SELECTION_PARAMS, "view", "part", *FORM_PARAMS)
 PARTS: tuple[str, ...] = ("inspect", "play", "compare")
 """Regions a fragment request may ask for alone (``part=play``): pointing at a pixel redraws only its panel."""
@@ -135,8 +144,7 @@ def read_page(args: Mapping[str, str], presets: Mapping[str, Preset], *, embed: 
         if start is not None:
             kernel = _read_kernel({"kernel": start}, presets, errors, good.kernel)
 
-    state_args = {name: value for name, value in values.items()
-                  if name not in PAGE_PARAMS and name != "kernel"}
+    state_args = {name: value for name, value in values.items() if name not in PAGE_PARAMS and name != "kernel"}
     if kernel.weights is None:
         rows, cols = kernel.shape
         state_args["kernel"] = ";".join([",".join(["0"] * cols)] * rows)
@@ -202,8 +210,7 @@ def _record(errors: dict[str, str], make):
         return None
 
 
-def _selection(args: Mapping[str, str], x_name: str, y_name: str, pin_name: str,
-               errors: dict[str, str]) -> Selection:
+def _selection(args: Mapping[str, str], x_name: str, y_name: str, pin_name: str, errors: dict[str, str]) -> Selection:
     top = limits.MAX_IMAGE_SIDE - 1
     x = _record(errors, lambda: parse_int(args, x_name, 0, top))
     y = _record(errors, lambda: parse_int(args, y_name, 0, top))
@@ -220,8 +227,9 @@ def _good_state(text: str, presets: Mapping[str, Preset]) -> State:
     return parse_state({}, presets)
 
 
-def _read_kernel(args: Mapping[str, str], presets: Mapping[str, Preset], errors: dict[str, str],
-                 last: np.ndarray) -> KernelForm:
+def _read_kernel(
+    args: Mapping[str, str], presets: Mapping[str, Preset], errors: dict[str, str], last: np.ndarray
+) -> KernelForm:
     """Decide where the kernel comes from — a newly chosen preset, a generator whose picker or sliders moved,
     the grid cells or ``kernel`` — and read it. ``last`` is the kernel of the last state that worked: grid cells
     still showing its rounded weights read as its exact ones (see :mod:`web.grid_texts`)."""
@@ -302,8 +310,7 @@ def _root(text: str, presets: Mapping[str, Preset]) -> np.ndarray | None:
         return None
 
 
-def _base(args: Mapping[str, str], presets: Mapping[str, Preset], *, chosen_preset: str,
-          generator: str | None) -> str:
+def _base(args: Mapping[str, str], presets: Mapping[str, Preset], *, chosen_preset: str, generator: str | None) -> str:
     """The preset or generator call the grid was last filled from ("" when unknown): what "reset" restores."""
     if chosen_preset:
         return chosen_preset
@@ -331,8 +338,7 @@ def _rows(text: str, presets: Mapping[str, Preset]) -> bool:
     return choice.generator is None
 
 
-def _spelled(texts: list[list[str]], weights: np.ndarray | None, base: str,
-             presets: Mapping[str, Preset]) -> str:
+def _spelled(texts: list[list[str]], weights: np.ndarray | None, base: str, presets: Mapping[str, Preset]) -> str:
     """The ``kernel`` value for a hand-made grid: its rows as typed, or, when shorter, the preset or generator
     it came from with the changed cells (``gaussian(5,1) r3c3=0.5``) when that is much shorter."""
     if weights is None:
@@ -359,8 +365,14 @@ def _base_title(base: str, presets: Mapping[str, Preset]) -> str:
     return f"{generator_form.TITLES[generator_form.call_parts(base)[0]]}, {base}" if base else ""
 
 
-def _apply_tool(state: State, kernel: KernelForm, tool: str, presets: Mapping[str, Preset],
-                values: dict[str, str], errors: dict[str, str]) -> tuple[State, KernelForm]:
+def _apply_tool(
+    state: State,
+    kernel: KernelForm,
+    tool: str,
+    presets: Mapping[str, Preset],
+    values: dict[str, str],
+    errors: dict[str, str],
+) -> tuple[State, KernelForm]:
     """A kernel-tool button: the edited state and grid; the origin field follows the tap it was on."""
     reset_to = parse_kernel_choice(kernel.base, presets, "base") if kernel.base else None
     try:
@@ -375,8 +387,9 @@ def _apply_tool(state: State, kernel: KernelForm, tool: str, presets: Mapping[st
     param = edited.preset or edited.generator or _spelled(texts, edited.kernel, kernel.base, presets)
     origin = edited.options.origin
     values["origin"] = "" if origin is None else f"{origin[0]},{origin[1]}"
-    form = KernelForm(texts, param, edited.preset or "", edited.kernel, None, edited.generator, kernel.base,
-                      kernel.base_title)
+    form = KernelForm(
+        texts, param, edited.preset or "", edited.kernel, None, edited.generator, kernel.base, kernel.base_title
+    )
     return edited, form
 
 
@@ -445,4 +458,3 @@ def _weights(texts: list[list[str]], errors: dict[str, str]) -> np.ndarray | Non
             else:
                 weights[r, c] = value
     return weights if ok else None
-

@@ -123,8 +123,7 @@ def check_engine(services: Services, request: PageRequest, states: list[State]) 
         request.state = None
 
 
-def build_region(services: Services, state: State, selection: Selection, area: str, *,
-                 values: bool = True) -> Region:
+def build_region(services: Services, state: State, selection: Selection, area: str, *, values: bool = True) -> Region:
     """Compute (cached) the result, explain the selected pixel, and place the overlays; ``values=False`` leaves
     out the histogram of raw values (an answer to a pointer move does not redraw it)."""
     image = services.engine_input(state)
@@ -145,13 +144,29 @@ def build_region(services: Services, state: State, selection: Selection, area: s
     prefix = "" if area == "inspect" else "play-"
     name = "the face" if area == "inspect" else "the picture"
     input_figure = Figure(
-        f"{prefix}input-image", url_for("api.input_preview", **in_query),
-        f"Input: {name}, {in_w}×{in_h} pixels", in_w, in_h, in_w * scale, area, start, (sx, sy), (out_w, out_h),
+        f"{prefix}input-image",
+        url_for("api.input_preview", **in_query),
+        f"Input: {name}, {in_w}×{in_h} pixels",
+        in_w,
+        in_h,
+        in_w * scale,
+        area,
+        start,
+        (sx, sy),
+        (out_w, out_h),
     )
     output_figure = Figure(
-        f"{prefix}output-image", url_for("api.output_preview", **state.to_query()),
-        f"Output: {name} after the kernel, {out_w}×{out_h} pixels", out_w, out_h, out_w * scale * sx,
-        area, (0, 0), (1, 1), (out_w, out_h), picture_route=url_for("pages.picture"),
+        f"{prefix}output-image",
+        url_for("api.output_preview", **state.to_query()),
+        f"Output: {name} after the kernel, {out_w}×{out_h} pixels",
+        out_w,
+        out_h,
+        out_w * scale * sx,
+        area,
+        (0, 0),
+        (1, 1),
+        (out_w, out_h),
+        picture_route=url_for("pages.picture"),
         api_src=url_for("api.output_png", **state.to_query()),
     )
     input_figure.marks = _window_marks(panel, info, state, result.origin, (in_h, in_w), detailed=area == "inspect")
@@ -160,8 +175,16 @@ def build_region(services: Services, state: State, selection: Selection, area: s
         output_figure.marks.append(_box("reticle", x, y, 1, 1, (out_h, out_w)))
         input_figure.marks.append(_box("reticle", info["input_x"], info["input_y"], 1, 1, (in_h, in_w)))
     input_figure.marks_region, output_figure.marks_region = f"{area}-marks-in", f"{area}-marks-out"
-    return Region(state, Selection(x, y, selection.pinned), input_figure, output_figure, panel,
-                  (in_h, in_w), (out_h, out_w), histogram_view(services, state, area) if values else None)
+    return Region(
+        state,
+        Selection(x, y, selection.pinned),
+        input_figure,
+        output_figure,
+        panel,
+        (in_h, in_w),
+        (out_h, out_w),
+        histogram_view(services, state, area) if values else None,
+    )
 
 
 def _clamp(value: int, size: int) -> int:
@@ -173,16 +196,26 @@ def _box(kind: str, x: float, y: float, w: float, h: float, size: tuple[int, int
     return Mark(kind, 100 * x / width, 100 * y / height, 100 * w / width, 100 * h / height, **extra)
 
 
-def _window_marks(panel: Panel, info: dict, state: State, origin: tuple[int, int], size: tuple[int, int], *,
-                  detailed: bool) -> list[Mark]:
+def _window_marks(
+    panel: Panel, info: dict, state: State, origin: tuple[int, int], size: tuple[int, int], *, detailed: bool
+) -> list[Mark]:
     """The window's outline over the input, and each tap past the border shaded with the value it read."""
     kh, kw = panel.kernel_shape
     dy, dx = state.options.dilation
     first = info["channels"][0]
     top = info["input_y"] - origin[0] * dy
     left = info["input_x"] - origin[1] * dx
-    marks = [_box("window", left, top, (kw - 1) * dx + 1, (kh - 1) * dy + 1, size,
-                  label=f"{kh}×{kw} window around input x {info['input_x']}, y {info['input_y']}")]
+    marks = [
+        _box(
+            "window",
+            left,
+            top,
+            (kw - 1) * dx + 1,
+            (kh - 1) * dy + 1,
+            size,
+            label=f"{kh}×{kw} window around input x {info['input_x']}, y {info['input_y']}",
+        )
+    ]
     height, width = size
     if detailed and kh * kw <= MAX_TABLE_TAPS and state.options.op == "convolve":
         # The weights as multiplied (already turned 180°), each over the input pixel it multiplies.
@@ -199,8 +232,9 @@ def _window_marks(panel: Panel, info: dict, state: State, origin: tuple[int, int
                     continue
                 value = first["window"][i][j]
                 background = "" if value is None else shade(value, "gray")[0]
-                marks.append(_box("ghost" if value is not None else "skipped", tx, ty, 1, 1, size,
-                                  background=background))
+                marks.append(
+                    _box("ghost" if value is not None else "skipped", tx, ty, 1, 1, size, background=background)
+                )
     marks.append(_box("centre", info["input_x"], info["input_y"], 1, 1, size))
     return marks
 

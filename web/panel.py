@@ -175,8 +175,9 @@ class Panel:
         return any(head.note for head in self.col_heads + self.row_heads)
 
 
-def build_panel(info: dict, options: Options, display: str, origin: tuple[int, int],
-                source_size: tuple[int, int]) -> Panel:
+def build_panel(
+    info: dict, options: Options, display: str, origin: tuple[int, int], source_size: tuple[int, int]
+) -> Panel:
     """Lay out an ``explain`` answer. ``origin`` is the engine's origin in the weights as multiplied;
     ``source_size`` (height, width) is the size of the image the window reads."""
     height, width = source_size
@@ -193,19 +194,27 @@ def build_panel(info: dict, options: Options, display: str, origin: tuple[int, i
         col_notes, row_notes = [""] * kw, [""] * kh
     channels = [_channel(ch, options, display, vys, vxs) for ch in info["channels"]]
     panel = Panel(
-        x=info["x"], y=info["y"], input_x=info["input_x"], input_y=info["input_y"], kernel_shape=(kh, kw),
+        x=info["x"],
+        y=info["y"],
+        input_x=info["input_x"],
+        input_y=info["input_y"],
+        kernel_shape=(kh, kw),
         col_heads=[Head(f"x {fmt(v)}", not 0 <= v < width, note) for v, note in zip(vxs, col_notes, strict=True)],
         row_heads=[Head(f"y {fmt(v)}", not 0 <= v < height, note) for v, note in zip(vys, row_notes, strict=True)],
         channels=channels,
         value_steps=_value_steps(options, first, info.get("scale")),
-        pass_note=(f"Pass {options.repeat} of {options.repeat}: the window reads the raw result of the pass before."
-                   if options.repeat > 1 else ""),
+        pass_note=(
+            f"Pass {options.repeat} of {options.repeat}: the window reads the raw result of the pass before."
+            if options.repeat > 1
+            else ""
+        ),
         summary=_summary(info, channels),
         display_rule=_display_rule(display),
     )
     if len(channels) > 1 and all(ch.rows for ch in channels):
-        panel.colour_rows = [[_colour_tap([ch.rows[i][j] for ch in channels], weights[i][j]) for j in range(kw)]
-                             for i in range(kh)]
+        panel.colour_rows = [
+            [_colour_tap([ch.rows[i][j] for ch in channels], weights[i][j]) for j in range(kw)] for i in range(kh)
+        ]
     stored = [ch["stored"] for ch in info["channels"]]
     if [ch["name"] for ch in info["channels"]] == ["R", "G", "B"] and all(isinstance(v, int) for v in stored):
         panel.colour = f"rgb({stored[0]},{stored[1]},{stored[2]})"
@@ -264,8 +273,14 @@ def _channel(ch: dict, options: Options, display: str, vys: list[int], vxs: list
     else:
         stored_text = str(stored)
     return ChannelPanel(
-        name=name, title=CHANNEL_TITLES.get(name, name), rows=rows, sum=fmt(ch["sum"]), value=fmt(ch["value"]),
-        stored=stored_text, stored_swatch=swatch, clipped=bool(ch["clipped"]),
+        name=name,
+        title=CHANNEL_TITLES.get(name, name),
+        rows=rows,
+        sum=fmt(ch["sum"]),
+        value=fmt(ch["value"]),
+        stored=stored_text,
+        stored_swatch=swatch,
+        clipped=bool(ch["clipped"]),
         clip_note=_clip_note(float(ch["value"]), display) if ch["clipped"] else "",
         display_note=_display_note(float(ch["value"]), display),
     )
@@ -275,8 +290,16 @@ def _tap(ch: dict, i: int, j: int, options: Options, channel: str, vy: int, vx: 
     value = ch["window"][i][j]
     weight = ch["weights"][i][j]
     if value is None:
-        return Tap("—", "× " + fmt(weight), "skipped", "none", "transparent", "inherit",
-                   "outside: left out", "outside the image, left out by kernel-crop")
+        return Tap(
+            "—",
+            "× " + fmt(weight),
+            "skipped",
+            "none",
+            "transparent",
+            "inherit",
+            "outside: left out",
+            "outside the image, left out by kernel-crop",
+        )
     product = ch["products"][i][j]
     background, colour = shade(value, channel)
     tap = Tap(fmt(value), "× " + fmt(weight), "= " + fmt(product, signed=True), _sign(product), background, colour)
@@ -300,9 +323,12 @@ def _colour_tap(taps: list[Tap], weight: float) -> ColourTap:
     """The channels' cells at one place of the window, merged: they share the weight and where the value came from."""
     sign = "none" if taps[0].sign == "none" else _sign(weight)
     return ColourTap(
-        values=[(t.value, t.background, t.colour) for t in taps], weight=taps[0].weight,
-        products=[(t.product.removeprefix("= "), t.sign) for t in taps], sign=sign,
-        origin_note=taps[0].origin_note, origin_label=taps[0].origin_label,
+        values=[(t.value, t.background, t.colour) for t in taps],
+        weight=taps[0].weight,
+        products=[(t.product.removeprefix("= "), t.sign) for t in taps],
+        sign=sign,
+        origin_note=taps[0].origin_note,
+        origin_label=taps[0].origin_label,
     )
 
 
@@ -370,6 +396,8 @@ def flip_view(kernel: np.ndarray, multiplied: np.ndarray, origin: tuple[int, int
     return FlipView(
         written=[[fmt(v) for v in row] for row in kernel.tolist()],
         turned=[[fmt(v) for v in row] for row in np.asarray(multiplied).tolist()],
-        written_origin=written_origin, turned_origin=(int(origin[0]), int(origin[1])),
-        normalised_by=normalised_by, symmetric=bool(np.array_equal(kernel, kernel[::-1, ::-1])),
+        written_origin=written_origin,
+        turned_origin=(int(origin[0]), int(origin[1])),
+        normalised_by=normalised_by,
+        symmetric=bool(np.array_equal(kernel, kernel[::-1, ::-1])),
     )

@@ -89,8 +89,14 @@ def menu_value(text: str, presets: Mapping[str, Preset]) -> str:
     return text if text in presets else TYPED
 
 
-def picker(menu_name: str, text_name: str, text_id: str, current: str, presets: Mapping[str, Preset],
-           submitted: Mapping[str, str] | None = None) -> Picker:
+def picker(
+    menu_name: str,
+    text_name: str,
+    text_id: str,
+    current: str,
+    presets: Mapping[str, Preset],
+    submitted: Mapping[str, str] | None = None,
+) -> Picker:
     """The fields for a kernel text ``current``; ``submitted`` (the request's values) keeps what was typed
     when the request had an error."""
     menu, text = menu_value(current, presets), current
@@ -106,14 +112,18 @@ def _short(text: str) -> str:
     return text if len(text) <= TYPED_LABEL_LENGTH else text[: TYPED_LABEL_LENGTH - 1] + "…"
 
 
-def compare_pickers(state: State, presets: Mapping[str, Preset],
-                    submitted: Mapping[str, str] | None = None) -> list[Picker]:
+def compare_pickers(
+    state: State, presets: Mapping[str, Preset], submitted: Mapping[str, str] | None = None
+) -> list[Picker]:
     """One picker per compare slot (empty ones included, so a kernel can be added)."""
     texts = [choice.text for choice in state.compare]
-    return [picker(COMPARE_MENUS[i], COMPARE_TEXTS[i], f"compare[{i}]", texts[i] if i < len(texts) else "",
-                   presets, submitted) for i in range(MAX_COMPARE)]
+    return [
+        picker(
+            COMPARE_MENUS[i], COMPARE_TEXTS[i], f"compare[{i}]", texts[i] if i < len(texts) else "", presets, submitted
+        )
+        for i in range(MAX_COMPARE)
+    ]
 
 
-def kernel2_picker(state: State, presets: Mapping[str, Preset],
-                   submitted: Mapping[str, str] | None = None) -> Picker:
+def kernel2_picker(state: State, presets: Mapping[str, Preset], submitted: Mapping[str, str] | None = None) -> Picker:
     return picker(KERNEL2_MENU, KERNEL2_TEXT, "kernel2", explicit_kernel2(state), presets, submitted)

@@ -50,12 +50,14 @@ def _computed(response: Response) -> bool:
 upload_limit = limiter.shared_limit(lambda: current_app.config["UPLOAD_RATE_LIMIT"], scope="upload")
 """Decorates the routes that store an upload."""
 
+
 def _pointing() -> bool:
     return "part" in request.args
 
 
-render_limit = limiter.shared_limit(lambda: current_app.config["RENDER_RATE_LIMIT"], scope="render",
-                                    deduct_when=_computed, exempt_when=_pointing)
+render_limit = limiter.shared_limit(
+    lambda: current_app.config["RENDER_RATE_LIMIT"], scope="render", deduct_when=_computed, exempt_when=_pointing
+)
 """Decorates the routes that may run the engine; only answers that did run it are counted."""
 
 

@@ -43,8 +43,10 @@ TEMPLATES: dict[str, str] = {
 }
 NESTED: dict[str, str] = {
     "inspect-values": "inspect-region",
-    "inspect-marks-in": "inspect-region", "inspect-marks-out": "inspect-region",
-    "play-marks-in": "play-region", "play-marks-out": "play-region",
+    "inspect-marks-in": "inspect-region",
+    "inspect-marks-out": "inspect-region",
+    "play-marks-in": "play-region",
+    "play-marks-out": "play-region",
 }
 """Regions shown inside another region: the outer one has an empty ``<div id=… hx-morph-skip-children>`` for
 each (the ``nested`` macro), which morphing leaves alone. So a pointer move redraws the marks and the panel but
@@ -63,8 +65,11 @@ _INPUT_VALUE = re.compile(r'(<input\b[^>]*?\bname="([^"]*)"[^>]*?\bvalue=")([^"]
 def render_regions(context: PageContext, hidden: Iterable[str] = ()) -> dict[str, Markup]:
     """The HTML of every region the context's view (or its ``part``) has, by region id, but the hidden ones."""
     skip = set(hidden)
-    return {region: Markup(render_template(TEMPLATES[region], c=context, region=region))
-            for region in context.regions if region not in skip}
+    return {
+        region: Markup(render_template(TEMPLATES[region], c=context, region=region))
+        for region in context.regions
+        if region not in skip
+    }
 
 
 def nest_regions(regions: Mapping[str, Markup]) -> dict[str, Markup]:
@@ -76,7 +81,7 @@ def nest_regions(regions: Mapping[str, Markup]) -> dict[str, Markup]:
             place = re.search(f'<div id="{re.escape(inner)}"[^>]*? hx-morph-skip-children>(?=</div>)', html)
             if place is None:
                 raise LookupError(f"the region {outer!r} has no place for {inner!r}")
-            nested[outer] = Markup(html[:place.end()] + str(nested[inner]) + html[place.end():])  # both are safe
+            nested[outer] = Markup(html[: place.end()] + str(nested[inner]) + html[place.end() :])  # both are safe
     return nested
 
 
@@ -88,9 +93,11 @@ def region_hash(html: str, sent: Mapping[str, str] | None = None) -> str:
     by what was typed since is not sent again, and nothing is morphed under the person's fingers.
     """
     if sent:
+
         def typed(match: re.Match[str]) -> str:
             name, value = html_unescape(match[2]), html_unescape(match[3])
             return match[1] + ("\0" if sent.get(name) == value else match[3]) + match[4]
+
         html = _INPUT_VALUE.sub(typed, html)
     return hashlib.blake2s(html.encode(), digest_size=6).hexdigest()
 
@@ -111,8 +118,9 @@ def read_hashes(text: str) -> dict[str, str]:
     return {region.strip(): value.strip() for region, value in pairs}
 
 
-def changed(regions: Mapping[str, str], hashes: Mapping[str, str],
-            shown: Mapping[str, str]) -> Iterable[tuple[str, str, str]]:
+def changed(
+    regions: Mapping[str, str], hashes: Mapping[str, str], shown: Mapping[str, str]
+) -> Iterable[tuple[str, str, str]]:
     """(region, swap style, html) for each region whose hash differs from what the browser shows."""
     for region, html in regions.items():
         if shown.get(region) != hashes[region]:

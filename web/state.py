@@ -31,8 +31,24 @@ FULL_SIZE = "full"
 MIN_SIZE = 32
 
 STATE_PARAMS: tuple[str, ...] = (
-    "image", "kernel", "origin", "op", "edge", "cval", "normalize", "divisor", "offset",
-    "stride", "dilation", "repeat", "color", "display", "combine", "kernel2", "compare", "size",
+    "image",
+    "kernel",
+    "origin",
+    "op",
+    "edge",
+    "cval",
+    "normalize",
+    "divisor",
+    "offset",
+    "stride",
+    "dilation",
+    "repeat",
+    "color",
+    "display",
+    "combine",
+    "kernel2",
+    "compare",
+    "size",
 )
 MAX_COMPARE = 4
 """Most kernels the ``compare`` parameter may list."""
@@ -149,8 +165,16 @@ class State:
         if self.kernel2 is None:
             raise InputError("kernel2", "is not set: give kernel2, or combine with a known x/y gradient kernel")
         second = self.kernel2
-        return replace(self, kernel=second.weights, preset=second.preset, generator=second.generator,
-                       combine=None, kernel2=None, kernel2_default=False, compare=())
+        return replace(
+            self,
+            kernel=second.weights,
+            preset=second.preset,
+            generator=second.generator,
+            combine=None,
+            kernel2=None,
+            kernel2_default=False,
+            compare=(),
+        )
 
     def with_kernel(self, kernel: np.ndarray, preset: str | None = None, generator: str | None = None) -> State:
         return replace(self, kernel=kernel, preset=preset, generator=generator)
@@ -167,13 +191,22 @@ class State:
         and ``compare`` do not carry over. InputError (field ``slot``) for a slot the list does not have.
         """
         if not 0 <= slot < len(self.compare):
-            rule = (f"must be from 0 to {len(self.compare) - 1}, an index into compare" if self.compare
-                    else "needs a compare list (compare=blur|sharpen|…)")
+            rule = (
+                f"must be from 0 to {len(self.compare) - 1}, an index into compare"
+                if self.compare
+                else "needs a compare list (compare=blur|sharpen|…)"
+            )
             raise InputError("slot", rule, str(slot))
         choice = self.compare[slot]
         return State(
-            image=self.image, kernel=choice.weights, preset=choice.preset, generator=choice.generator,
-            options=replace(self.options, origin=None), color=self.color, display=self.display, size=self.size,
+            image=self.image,
+            kernel=choice.weights,
+            preset=choice.preset,
+            generator=choice.generator,
+            options=replace(self.options, origin=None),
+            color=self.color,
+            display=self.display,
+            size=self.size,
         )
 
 
@@ -250,8 +283,10 @@ def parse_size(text: str | None) -> int | None:
         return DEFAULT_SIZE
     if text.lower() in (FULL_SIZE, "original"):
         return None
-    rule = (f"must be '{FULL_SIZE}' (the picture as uploaded) or a whole number from {MIN_SIZE} to "
-            f"{limits.MAX_IMAGE_SIDE}: the engine reads the picture scaled down to at most size × size pixels")
+    rule = (
+        f"must be '{FULL_SIZE}' (the picture as uploaded) or a whole number from {MIN_SIZE} to "
+        f"{limits.MAX_IMAGE_SIDE}: the engine reads the picture scaled down to at most size × size pixels"
+    )
     if not re.fullmatch(r"\d{1,5}", text) or not MIN_SIZE <= int(text) <= limits.MAX_IMAGE_SIDE:
         raise InputError("size", rule, text)
     return int(text)
@@ -270,8 +305,9 @@ def parse_int(args: Mapping[str, str], name: str, low: int, high: int, default: 
     return _integer({name: value}, name, low, high, default)
 
 
-def _second_kernel(values: Mapping[str, str], first: KernelChoice, combine: str | None,
-                   presets: Mapping[str, Preset]) -> tuple[KernelChoice | None, bool]:
+def _second_kernel(
+    values: Mapping[str, str], first: KernelChoice, combine: str | None, presets: Mapping[str, Preset]
+) -> tuple[KernelChoice | None, bool]:
     """``kernel2`` as given, or with ``combine`` the transpose partner of ``kernel``; and whether it was defaulted."""
     if "kernel2" in values:
         second = parse_kernel_choice(values["kernel2"], presets, "kernel2")
@@ -282,9 +318,12 @@ def _second_kernel(values: Mapping[str, str], first: KernelChoice, combine: str 
         return None, False
     partner = transpose_partner(first, presets)
     if partner is None:
-        raise InputError("kernel2", "is required with combine: the second kernel (Gy), as a preset name, generator "
-                         "or rows; it defaults only for known x/y gradient kernels such as sobel-left or sobel-x(3)",
-                         first.text)
+        raise InputError(
+            "kernel2",
+            "is required with combine: the second kernel (Gy), as a preset name, generator "
+            "or rows; it defaults only for known x/y gradient kernels such as sobel-left or sobel-x(3)",
+            first.text,
+        )
     return partner, True
 
 
@@ -293,8 +332,9 @@ def _compare(values: Mapping[str, str], presets: Mapping[str, Preset]) -> tuple[
         return ()
     texts = values["compare"].split(COMPARE_SEPARATOR)
     if len(texts) > MAX_COMPARE:
-        raise InputError("compare", f"may list at most {MAX_COMPARE} kernels separated by '{COMPARE_SEPARATOR}'",
-                         values["compare"])
+        raise InputError(
+            "compare", f"may list at most {MAX_COMPARE} kernels separated by '{COMPARE_SEPARATOR}'", values["compare"]
+        )
     return tuple(parse_kernel_choice(text, presets, f"compare[{index}]") for index, text in enumerate(texts))
 
 

@@ -49,10 +49,12 @@ def test_compare_pickers_pointing_and_reload(page, live_server):
     for slot, kernel in enumerate(["blur", "outline", "emboss", "sobel-top"]):
         page.select_option(f"#compare-menu-{slot}", kernel)
         chosen.append(kernel)
-        expect(page).to_have_url(re.compile(r"[?&]compare=" + re.escape("|".join(chosen)) + "(&|$)"),
-                                 timeout=TIMEOUT_MS)
+        expect(page).to_have_url(
+            re.compile(r"[?&]compare=" + re.escape("|".join(chosen)) + "(&|$)"), timeout=TIMEOUT_MS
+        )
         expect(page.locator(f"#compare-image-{slot}")).to_have_attribute(
-            "src", f"/api/preview/output?image=face&kernel={kernel}", timeout=TIMEOUT_MS)
+            "src", f"/api/preview/output?image=face&kernel={kernel}", timeout=TIMEOUT_MS
+        )
     page.fill("#compare\\[1\\]", "gaussian(5,1)")
     expect(page).to_have_url(re.compile(r"compare=blur\|gaussian\(5,1\)\|emboss\|sobel-top"), timeout=TIMEOUT_MS)
     image = page.locator("#compare-image-1")

@@ -16,11 +16,14 @@ FULL = "/?kernel=sobel-left&combine=direction&compare=blur|outline|emboss|sobel-
 def test_the_inspect_view_works_inside_an_iframe(page, live_server):
     src = f"{live_server}/embed?view=inspect&kernel=emboss&edge=symmetric"
     page.goto(live_server + "/api/")  # a host page on another path; the iframe is added to it
-    page.evaluate("""src => {
+    page.evaluate(
+        """src => {
         const frame = document.createElement("iframe");
         Object.assign(frame, { src, title: "embedded", width: 760, height: 900 });
         document.body.prepend(frame);
-    }""", src)
+    }""",
+        src,
+    )
     frame = page.frame_locator("iframe")
     panel = frame.locator("#explain")
     expect(panel).to_have_attribute("data-x", "12", timeout=TIMEOUT_MS)
@@ -32,8 +35,9 @@ def test_the_inspect_view_works_inside_an_iframe(page, live_server):
     api = api_json(page, live_server, "/api/explain?image=face&kernel=emboss&edge=symmetric&x=30&y=0")
     assert_panel_is_api(panel, api)
     frame.locator("#k-1-1").fill("2")
-    expect(frame.locator("#output-image")).to_have_attribute("data-api-src", "/api/output.png?image=face&kernel="
-                                                             "-2,-1,0;-1,2,1;0,1,2&edge=symmetric", timeout=TIMEOUT_MS)
+    expect(frame.locator("#output-image")).to_have_attribute(
+        "data-api-src", "/api/output.png?image=face&kernel=-2,-1,0;-1,2,1;0,1,2&edge=symmetric", timeout=TIMEOUT_MS
+    )
 
 
 @pytest.mark.parametrize("view", VIEWS)
@@ -47,17 +51,32 @@ def test_each_embed_view_loads_without_script_errors(page, live_server, view):
     assert page.evaluate("document.documentElement.scrollWidth") <= 760
 
 
-@pytest.mark.parametrize("path", ["/", *[f"/embed?view={view}" for view in VIEWS], "/?kernel=gaussian(5,1)",
-                                  "/embed?view=playground&kernel=sobel-x(5)&origin=0,0"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        *[f"/embed?view={view}" for view in VIEWS],
+        "/?kernel=gaussian(5,1)",
+        "/embed?view=playground&kernel=sobel-x(5)&origin=0,0",
+    ],
+)
 def test_no_sideways_scrolling_at_320_px(page, live_server, path):
     page.set_viewport_size({"width": 320, "height": 640})
     page.goto(live_server + path)
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
 
 
-@pytest.mark.parametrize("path", ["/", FULL, *[f"/embed?view={view}" for view in VIEWS],
-                                  "/embed?view=compare&compare=blur|sharpen", "/?kernel=gaussian(5,1)",
-                                  "/embed?view=playground&kernel=sobel-x(5)&origin=0,0"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        FULL,
+        *[f"/embed?view={view}" for view in VIEWS],
+        "/embed?view=compare&compare=blur|sharpen",
+        "/?kernel=gaussian(5,1)",
+        "/embed?view=playground&kernel=sobel-x(5)&origin=0,0",
+    ],
+)
 def test_axe_finds_no_violations(browser, live_server, axe_source, path):
     context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
     page = context.new_page()
@@ -69,10 +88,15 @@ def test_axe_finds_no_violations(browser, live_server, axe_source, path):
     assert violations == []
 
 
-@pytest.mark.parametrize(("path", "width", "side_by_side"), [
-    ("/embed?view=inspect&kernel=emboss", 760, True), ("/?kernel=emboss", 1280, True),
-    ("/?kernel=gaussian(7,1.5)", 1280, True), ("/?kernel=emboss", 375, False),
-])
+@pytest.mark.parametrize(
+    ("path", "width", "side_by_side"),
+    [
+        ("/embed?view=inspect&kernel=emboss", 760, True),
+        ("/?kernel=emboss", 1280, True),
+        ("/?kernel=gaussian(7,1.5)", 1280, True),
+        ("/?kernel=emboss", 375, False),
+    ],
+)
 def test_the_arrow_only_shows_between_pictures_side_by_side(browser, live_server, path, width, side_by_side):
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()

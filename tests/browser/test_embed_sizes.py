@@ -14,8 +14,12 @@ STATE = "kernel=emboss&compare=blur|sharpen|outline|sobel-right"
 MUST_SHOW = {
     "matrix": [".pick-matrix", ".numbers-scroll"],
     "inspect": ["#input-image", "#output-image", "#explain .panel-title", "#explain .result-row"],
-    "playground": ["#play-input-image", "#play-output-image", "#play-explain .panel-title",
-                   "#play-explain .result-row"],
+    "playground": [
+        "#play-input-image",
+        "#play-output-image",
+        "#play-explain .panel-title",
+        "#play-explain .result-row",
+    ],
     "compare": ["#compare-region figure img", "#compare-region .sums-row"],
     "code": ["#exports pre"],
 }
@@ -42,4 +46,3 @@ def test_each_view_shows_its_pictures_and_panel_in_its_suggested_frame(browser, 
             for top, bottom, right in boxes:
                 edge = top if view == "code" else bottom
                 assert 0 <= edge <= height and right <= frame_width, (view, frame_width, height, selector, top, bottom)
-

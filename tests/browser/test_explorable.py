@@ -27,8 +27,14 @@ def test_pointing_at_input_and_output_pixels_explains_them(page, live_server):
     page.goto(live_server + "/?kernel=sobel-left&edge=mirror")
     panel = page.locator("#explain")
     state = "image=face&kernel=sobel-left&edge=mirror"
-    for image_id, x, y in [("#input-image", 0, 0), ("#input-image", 31, 0), ("#input-image", 7, 20),
-                           ("#output-image", 0, 31), ("#output-image", 31, 31), ("#output-image", 16, 3)]:
+    for image_id, x, y in [
+        ("#input-image", 0, 0),
+        ("#input-image", 31, 0),
+        ("#input-image", 7, 20),
+        ("#output-image", 0, 31),
+        ("#output-image", 31, 31),
+        ("#output-image", 16, 3),
+    ]:
         point_at(page, page.locator(image_id), x, y)
         wait_for_pixel(panel, x, y)
         assert_panel_is_api(panel, api_json(page, live_server, f"/api/explain?{state}&x={x}&y={y}"))
@@ -84,8 +90,10 @@ def test_the_pixel_fields_change_with_the_panel_and_typing_in_them_wins(page, li
     expect(page.locator("#px")).to_have_value("7")
 
 
-@pytest.mark.parametrize("kernel, x, y", [("sharpen", 204, 153), ("0,-1,0;-1,5.05,-1;0,-1,0", 315, 185),
-                                          ("sharpen", 0, 0), ("sharpen", 300, 0)])
+@pytest.mark.parametrize(
+    "kernel, x, y",
+    [("sharpen", 204, 153), ("0,-1,0;-1,5.05,-1;0,-1,0", 315, 185), ("sharpen", 0, 0), ("sharpen", 300, 0)],
+)
 def test_the_photo_and_its_whole_panel_fit_in_a_laptop_window(page, live_server, kernel, x, y):
     # At 1280×900 (the page fixture), with the pictures scrolled to the top, the panel that explains the pixel
     # pointed at sits on screen below them, even when long products have to wrap in their cells, and at the
@@ -287,7 +295,8 @@ def test_the_marks_follow_the_pointer_while_the_figures_stay(page, live_server):
         point_at(page, page.locator("#play-output-image"), x, y)
         wait_for_pixel(page.locator("#play-explain"), x, y)
         expect(page.locator("#play-marks-in .mark-window")).to_have_attribute(
-            "title", f"3×3 window around input x {x}, y {y}")
+            "title", f"3×3 window around input x {x}, y {y}"
+        )
         expect(page.locator("#play-marks-out .mark-pixel")).to_have_attribute("title", f"output pixel x {x}, y {y}")
     point_at(page, page.locator("#output-image"), 5, 6)
     wait_for_pixel(page.locator("#explain"), 5, 6)
@@ -351,7 +360,6 @@ def test_the_address_follows_a_pointer_sweep_once_it_rests_and_copy_link_does_no
     wait_for_pixel(panel, 25, 6)
     expect(page).to_have_url(re.compile(r"[?&]x=25&y=6(&|$)"), timeout=TIMEOUT_MS)
     context.close()
-
 
 
 def test_a_cells_message_appears_in_view_right_under_the_grid(browser, live_server):

@@ -31,7 +31,8 @@ def param(name: str, value: str) -> re.Pattern:
 def assert_output_is(page: Page, base: str, state: str) -> None:
     """The face's output as painted equals /api/output.png of ``state`` (a query string without the image)."""
     expect(page.locator("#output-image")).to_have_attribute(
-        "data-api-src", "/api/output.png?image=face&" + state, timeout=TIMEOUT_MS)
+        "data-api-src", "/api/output.png?image=face&" + state, timeout=TIMEOUT_MS
+    )
     expected = png_pixels(page.request.get(f"{base}/api/output.png?image=face&{state}").body())
     assert np.array_equal(painted_pixels(page.locator("#output-image")), expected)
 
@@ -79,7 +80,8 @@ def test_tools_in_the_playground_embed(page, live_server):
     page.get_by_role("button", name="Transpose (rows become columns)").click()
     expect(page).to_have_url(re.compile(r"/embed\?.*kernel=1,4,7;2,5,8;3,6,9.*view=playground"), timeout=TIMEOUT_MS)
     expect(page.locator("#play-output-image")).to_have_attribute(
-        "data-api-src", "/api/output.png?image=face&kernel=1,4,7;2,5,8;3,6,9", timeout=TIMEOUT_MS)
+        "data-api-src", "/api/output.png?image=face&kernel=1,4,7;2,5,8;3,6,9", timeout=TIMEOUT_MS
+    )
 
 
 SLIDERS = [
@@ -228,6 +230,8 @@ def test_tools_and_generators_without_javascript(browser, live_server):
     page.get_by_role("button", name="Recompute", exact=True).last.click()
     page.wait_for_url(param("kernel", "gaussian(7,3)"))
     src = page.locator("#output-image").get_attribute("data-api-src")
-    assert page.request.get(live_server + src).body() == page.request.get(
-        f"{live_server}/api/output.png?image=face&kernel=gaussian(7,3)").body()
+    assert (
+        page.request.get(live_server + src).body()
+        == page.request.get(f"{live_server}/api/output.png?image=face&kernel=gaussian(7,3)").body()
+    )
     context.close()

@@ -29,28 +29,94 @@ def change_c(page: Page) -> None:
 
 # (control, start page, how a person uses it, the parameter it writes, the picture it redraws, how a reload shows it)
 CONTROLS = [
-    ("op", "/?kernel=emboss", lambda p: p.check("input[name=op][value=convolve]"), "op=convolve", "output-image",
-     lambda p: expect(p.locator("input[name=op][value=convolve]")).to_be_checked()),
-    ("edge", "/?kernel=sobel-left", lambda p: p.select_option("#edge", "wrap"), "edge=wrap", "output-image",
-     lambda p: expect(p.locator("#edge")).to_have_value("wrap")),
-    ("cval", "/?edge=constant", change_c, "cval=60", "output-image",
-     lambda p: expect(p.locator("#cval")).to_have_value("60")),
-    ("normalize", "/?kernel=1,2,1;2,4,2;1,2,1", lambda p: p.check("#normalize"), "normalize=1", "output-image",
-     lambda p: expect(p.locator("#normalize")).to_be_checked()),
-    ("divisor", "/?kernel=outline", lambda p: p.fill("#divisor", "4"), "divisor=4", "output-image",
-     lambda p: expect(p.locator("#divisor")).to_have_value("4")),
-    ("offset", "/?kernel=outline", lambda p: p.fill("#offset", "128"), "offset=128", "output-image",
-     lambda p: expect(p.locator("#offset")).to_have_value("128")),
-    ("stride", "/?kernel=blur", lambda p: p.fill("#stride", "2"), "stride=2", "output-image",
-     lambda p: expect(p.locator("#stride")).to_have_value("2")),
-    ("dilation", "/?kernel=outline", lambda p: p.fill("#dilation", "3"), "dilation=3", "output-image",
-     lambda p: expect(p.locator("#dilation")).to_have_value("3")),
-    ("repeat", "/?kernel=blur", lambda p: press_slider(p, "#repeat", "ArrowRight", 3), "repeat=4", "output-image",
-     lambda p: expect(p.locator("#repeat")).to_have_value("4")),
-    ("color", "/?image=chelsea&kernel=sharpen", lambda p: p.check("input[name=color][value=rgb]"), "color=rgb",
-     "play-output-image", lambda p: expect(p.locator("input[name=color][value=rgb]")).to_be_checked()),
-    ("display", "/?kernel=sobel-left", lambda p: p.select_option("#display", "abs"), "display=abs", "output-image",
-     lambda p: expect(p.locator("#display")).to_have_value("abs")),
+    (
+        "op",
+        "/?kernel=emboss",
+        lambda p: p.check("input[name=op][value=convolve]"),
+        "op=convolve",
+        "output-image",
+        lambda p: expect(p.locator("input[name=op][value=convolve]")).to_be_checked(),
+    ),
+    (
+        "edge",
+        "/?kernel=sobel-left",
+        lambda p: p.select_option("#edge", "wrap"),
+        "edge=wrap",
+        "output-image",
+        lambda p: expect(p.locator("#edge")).to_have_value("wrap"),
+    ),
+    (
+        "cval",
+        "/?edge=constant",
+        change_c,
+        "cval=60",
+        "output-image",
+        lambda p: expect(p.locator("#cval")).to_have_value("60"),
+    ),
+    (
+        "normalize",
+        "/?kernel=1,2,1;2,4,2;1,2,1",
+        lambda p: p.check("#normalize"),
+        "normalize=1",
+        "output-image",
+        lambda p: expect(p.locator("#normalize")).to_be_checked(),
+    ),
+    (
+        "divisor",
+        "/?kernel=outline",
+        lambda p: p.fill("#divisor", "4"),
+        "divisor=4",
+        "output-image",
+        lambda p: expect(p.locator("#divisor")).to_have_value("4"),
+    ),
+    (
+        "offset",
+        "/?kernel=outline",
+        lambda p: p.fill("#offset", "128"),
+        "offset=128",
+        "output-image",
+        lambda p: expect(p.locator("#offset")).to_have_value("128"),
+    ),
+    (
+        "stride",
+        "/?kernel=blur",
+        lambda p: p.fill("#stride", "2"),
+        "stride=2",
+        "output-image",
+        lambda p: expect(p.locator("#stride")).to_have_value("2"),
+    ),
+    (
+        "dilation",
+        "/?kernel=outline",
+        lambda p: p.fill("#dilation", "3"),
+        "dilation=3",
+        "output-image",
+        lambda p: expect(p.locator("#dilation")).to_have_value("3"),
+    ),
+    (
+        "repeat",
+        "/?kernel=blur",
+        lambda p: press_slider(p, "#repeat", "ArrowRight", 3),
+        "repeat=4",
+        "output-image",
+        lambda p: expect(p.locator("#repeat")).to_have_value("4"),
+    ),
+    (
+        "color",
+        "/?image=chelsea&kernel=sharpen",
+        lambda p: p.check("input[name=color][value=rgb]"),
+        "color=rgb",
+        "play-output-image",
+        lambda p: expect(p.locator("input[name=color][value=rgb]")).to_be_checked(),
+    ),
+    (
+        "display",
+        "/?kernel=sobel-left",
+        lambda p: p.select_option("#display", "abs"),
+        "display=abs",
+        "output-image",
+        lambda p: expect(p.locator("#display")).to_have_value("abs"),
+    ),
 ]
 
 
@@ -64,7 +130,8 @@ def state_of(url: str, image: str | None) -> str:
 
 @pytest.mark.parametrize("name, start, use, param, image_id, restored", CONTROLS, ids=[c[0] for c in CONTROLS])
 def test_each_option_changes_the_link_and_the_picture_and_a_reload_restores_it(
-        page, live_server, name, start, use, param, image_id, restored):
+    page, live_server, name, start, use, param, image_id, restored
+):
     page.goto(live_server + start)
     image = page.locator(f"#{image_id}")
     before = image.get_attribute("data-api-src")
@@ -99,8 +166,9 @@ def test_the_repeat_slider_redraws_while_it_moves(page, live_server):
     expect(page.locator("#repeat-value")).to_have_text("10")
     asked = {dict(parse_qsl(urlsplit(url).query)).get("repeat") for url in seen}
     assert len(asked) >= 3  # a request per position passed, not one after the slider stops
-    expect(page.locator("#output-image")).to_have_attribute("data-api-src", re.compile(r"repeat=10"),
-                                                            timeout=TIMEOUT_MS)
+    expect(page.locator("#output-image")).to_have_attribute(
+        "data-api-src", re.compile(r"repeat=10"), timeout=TIMEOUT_MS
+    )
 
 
 def test_the_edge_comparison_and_the_histograms_show_the_engines_numbers(page, live_server):
@@ -130,8 +198,10 @@ def test_axe_finds_no_violations_in_the_explained_options(browser, live_server, 
     page.goto(live_server + "/?kernel=emboss&op=convolve&edge=constant&cval=40&display=signed&repeat=2&stride=2")
     page.add_script_tag(content=axe_source)
     regions = ["#options", "#inspect-region", "#inspect-panel", "#edge-compare", "#play-region", "#play-panel"]
-    result = page.evaluate("async (include) => await axe.run({ include: include.map((s) => [s]) }, "
-                           "{ resultTypes: ['violations'] })", regions)
+    result = page.evaluate(
+        "async (include) => await axe.run({ include: include.map((s) => [s]) }, { resultTypes: ['violations'] })",
+        regions,
+    )
     violations = [(v["id"], v["help"], [n["target"] for n in v["nodes"][:3]]) for v in result["violations"]]
     context.close()
     assert violations == []

@@ -51,13 +51,16 @@ def test_upload_by_drag_and_drop(page, live_server):
 def test_upload_by_pasting(page, live_server):
     page.goto(live_server + "/")
     data = base64.b64encode(small_png((10, 200, 90), (12, 12))).decode()
-    page.evaluate("""([data, name]) => {
+    page.evaluate(
+        """([data, name]) => {
         const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
         const transfer = new DataTransfer();
         transfer.items.add(new File([bytes], name, { type: "image/png" }));
         const paste = new ClipboardEvent("paste", { clipboardData: transfer, bubbles: true, cancelable: true });
         document.dispatchEvent(paste);
-    }""", [data, "green.png"])
+    }""",
+        [data, "green.png"],
+    )
     uploaded_id(page)
     expect(page.locator("#upload-status")).to_contain_text("12×12")
 

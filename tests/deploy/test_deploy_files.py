@@ -19,8 +19,12 @@ BIN = Path(sys.executable).parent
 
 
 def test_the_compose_file_follows_the_compose_specification():
-    checked = subprocess.run([BIN / "check-jsonschema", "--builtin-schema", "vendor.compose-spec", COMPOSE],
-                             capture_output=True, text=True, timeout=120)
+    checked = subprocess.run(
+        [BIN / "check-jsonschema", "--builtin-schema", "vendor.compose-spec", COMPOSE],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
@@ -37,13 +41,17 @@ def test_the_compose_topology_is_nginx_two_instances_and_redis():
 
 
 def test_the_kubernetes_manifests_follow_the_kubernetes_schemas():
-    checked = subprocess.run([BIN / "kubernetes-validate", "--strict", *MANIFESTS],
-                             capture_output=True, text=True, timeout=120)
+    checked = subprocess.run(
+        [BIN / "kubernetes-validate", "--strict", *MANIFESTS], capture_output=True, text=True, timeout=120
+    )
     assert checked.returncode == 0, checked.stdout + checked.stderr
     kinds = {doc["kind"] for path in MANIFESTS for doc in yaml.safe_load_all(path.read_text())}
     assert {"Deployment", "Service", "HorizontalPodAutoscaler", "PersistentVolumeClaim"} <= kinds
-    app = next(doc for doc in yaml.safe_load_all((ROOT / "deploy" / "k8s" / "app.yaml").read_text())
-               if doc["kind"] == "Deployment")
+    app = next(
+        doc
+        for doc in yaml.safe_load_all((ROOT / "deploy" / "k8s" / "app.yaml").read_text())
+        if doc["kind"] == "Deployment"
+    )
     container = app["spec"]["template"]["spec"]["containers"][0]
     assert container["readinessProbe"]["httpGet"]["path"] == container["livenessProbe"]["httpGet"]["path"] == "/healthz"
 

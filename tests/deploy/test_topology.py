@@ -39,10 +39,20 @@ def upload(base: str, seed: int) -> str:
     buffer = io.BytesIO()
     Image.fromarray(pixels).save(buffer, "PNG")
     boundary = "----ik"
-    body = (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="p.png"\r\n'
-            "Content-Type: image/png\r\n\r\n").encode() + buffer.getvalue() + f"\r\n--{boundary}--\r\n".encode()
-    request = urllib.request.Request(f"{base}/api/images", data=body, method="POST",
-                                     headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="p.png"\r\n'
+            "Content-Type: image/png\r\n\r\n"
+        ).encode()
+        + buffer.getvalue()
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    request = urllib.request.Request(
+        f"{base}/api/images",
+        data=body,
+        method="POST",
+        headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+    )
     with urllib.request.urlopen(request, timeout=20) as answer:
         return json.loads(answer.read())["id"]
 
@@ -64,8 +74,11 @@ def topology(tmp_path: Path):
     (tmp_path / "redis").mkdir()
     (tmp_path / "nginx").mkdir()
     with redis_server(tmp_path / "redis") as redis:
-        env = {"IMAGE_KERNELS_REDIS_URL": redis.url, "IMAGE_KERNELS_PROXY_COUNT": "1",
-               "IMAGE_KERNELS_UPLOAD_FOLDER": str(tmp_path / "unused")}
+        env = {
+            "IMAGE_KERNELS_REDIS_URL": redis.url,
+            "IMAGE_KERNELS_PROXY_COUNT": "1",
+            "IMAGE_KERNELS_UPLOAD_FOLDER": str(tmp_path / "unused"),
+        }
         with ExitStack() as stack:
             one = stack.enter_context(app_instance(tmp_path, env))
             two = stack.enter_context(app_instance(tmp_path, env))

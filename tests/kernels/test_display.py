@@ -63,8 +63,11 @@ def test_single_channel_third_axis_renders_as_grey() -> None:
 
 @settings(max_examples=60, deadline=None)
 @given(
-    arrays(np.float32, st.tuples(st.integers(1, 6), st.integers(1, 6)),
-           elements=st.floats(-1e4, 1e4, width=32) | st.sampled_from([-0.5, 0.5, 127.5, 254.5, 255.5, -128.5])),
+    arrays(
+        np.float32,
+        st.tuples(st.integers(1, 6), st.integers(1, 6)),
+        elements=st.floats(-1e4, 1e4, width=32) | st.sampled_from([-0.5, 0.5, 127.5, 254.5, 255.5, -128.5]),
+    ),
     st.sampled_from(DISPLAYS),
 )
 def test_render_and_stored_value_agree_exactly(raw: np.ndarray, display: str) -> None:

@@ -82,8 +82,14 @@ def test_methods_agree_on_large_images(edge: str, case: int) -> None:
 @pytest.mark.parametrize("channels", [None, 3])
 @pytest.mark.parametrize(
     ("kernel_shape", "dilation", "stride"),
-    [((3, 3), (1, 1), (1, 1)), ((6, 5), (3, 2), (1, 1)), ((5, 3), (2, 3), (4, 2)), ((1, 9), (1, 2), (1, 3)),
-     ((9, 1), (2, 1), (3, 1)), ((2, 2), (1, 1), (5, 7))],
+    [
+        ((3, 3), (1, 1), (1, 1)),
+        ((6, 5), (3, 2), (1, 1)),
+        ((5, 3), (2, 3), (4, 2)),
+        ((1, 9), (1, 2), (1, 3)),
+        ((9, 1), (2, 1), (3, 1)),
+        ((2, 2), (1, 1), (5, 7)),
+    ],
 )
 def test_internal_forms_agree(channels, kernel_shape, dilation, stride) -> None:
     rng = np.random.default_rng(sum(kernel_shape) + 7 * dilation[0] + stride[1])

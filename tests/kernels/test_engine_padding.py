@@ -24,7 +24,9 @@ def test_source_index_matches_fold(edge: str) -> None:
 
 @settings(max_examples=80, deadline=None)
 @given(
-    st.integers(1, 7), st.integers(1, 7), st.sampled_from([None, 3]),
+    st.integers(1, 7),
+    st.integers(1, 7),
+    st.sampled_from([None, 3]),
     st.tuples(st.integers(0, 15), st.integers(0, 15), st.integers(0, 15), st.integers(0, 15)),
     st.sampled_from(["extend", "wrap", "mirror", "symmetric", "constant", "kernel-crop"]),
     st.sampled_from([np.float32, np.float64]),

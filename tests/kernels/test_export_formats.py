@@ -23,11 +23,31 @@ SOBEL = KERNELS["sobel"]
 
 
 def test_json_holds_kernel_options_and_query() -> None:
-    options = Options(op="convolve", edge="constant", cval=7.5, normalize=True, divisor=2, offset=-1,
-                      stride=(2, 3), dilation=(1, 2), repeat=2, origin=(0, 3))
+    options = Options(
+        op="convolve",
+        edge="constant",
+        cval=7.5,
+        normalize=True,
+        divisor=2,
+        offset=-1,
+        stride=(2, 3),
+        dilation=(1, 2),
+        repeat=2,
+        origin=(0, 3),
+    )
     kernel = KERNELS["even"]
-    body = json.loads(export("json", kernel, options, "rgb", "midgray", "camera", query="image=camera&op=convolve",
-                             image_shape=GRAY.shape).text)
+    body = json.loads(
+        export(
+            "json",
+            kernel,
+            options,
+            "rgb",
+            "midgray",
+            "camera",
+            query="image=camera&op=convolve",
+            image_shape=GRAY.shape,
+        ).text
+    )
     result = filter_image(GRAY, kernel, options)
     assert body["image"] == "camera" and body["query"] == "image=camera&op=convolve"
     assert body["color"] == "rgb" and body["display"] == "midgray"
@@ -35,9 +55,17 @@ def test_json_holds_kernel_options_and_query() -> None:
     assert np.array_equal(body["kernel"]["as_multiplied"], result.weights)
     assert body["kernel"]["origin_as_written"] == [0, 3]
     assert body["kernel"]["origin_as_multiplied"] == list(result.origin)
-    assert Options(**{**body["options"], "stride": tuple(body["options"]["stride"]),
-                      "dilation": tuple(body["options"]["dilation"]),
-                      "origin": tuple(body["options"]["origin"])}) == options
+    assert (
+        Options(
+            **{
+                **body["options"],
+                "stride": tuple(body["options"]["stride"]),
+                "dilation": tuple(body["options"]["dilation"]),
+                "origin": tuple(body["options"]["origin"]),
+            }
+        )
+        == options
+    )
     assert (body["output"]["height"], body["output"]["width"]) == result.raw.shape[:2]
 
 
@@ -91,8 +119,13 @@ def test_gimp_offset_is_a_fraction_of_white() -> None:
 
 @pytest.mark.parametrize(
     ("options", "border"),
-    [(Options(edge="extend"), "Clamp"), (Options(edge="wrap"), "Loop"), (Options(edge="constant"), "Black"),
-     (Options(edge="constant", cval=255), "White"), (Options(edge="crop"), "Clamp")],
+    [
+        (Options(edge="extend"), "Clamp"),
+        (Options(edge="wrap"), "Loop"),
+        (Options(edge="constant"), "Black"),
+        (Options(edge="constant", cval=255), "White"),
+        (Options(edge="crop"), "Clamp"),
+    ],
 )
 def test_gimp_border_names(options, border) -> None:
     assert gimp_field(export("gimp", BLUR, options, "gray", "clamp", "x").text, "Border") == border
@@ -147,8 +180,15 @@ def test_settings_the_engine_refuses_are_refused(kwargs, field) -> None:
     arguments = {"kernel": BLUR, "options": Options(), "color": "gray", "display": "clamp", **kwargs}
     shape = arguments.pop("image_shape", None)
     with pytest.raises(InputError) as refused:
-        export("numpy", arguments["kernel"], arguments["options"], arguments["color"], arguments["display"], "x",
-               image_shape=shape)
+        export(
+            "numpy",
+            arguments["kernel"],
+            arguments["options"],
+            arguments["color"],
+            arguments["display"],
+            "x",
+            image_shape=shape,
+        )
     assert refused.value.field == field
 
 
@@ -157,8 +197,7 @@ def test_settings_the_engine_refuses_are_refused(kwargs, field) -> None:
 def test_every_format_answers_with_text_a_type_and_a_file_name(fmt, edge) -> None:
     exported = export(fmt, SOBEL, Options(edge=edge), "gray", "clamp", "x", image_shape=(20, 17))
     assert exported.text.endswith("\n") and exported.text.strip()
-    assert exported.media_type in {"application/json", "text/csv", "text/x-python", "text/x-shellscript",
-                                   "text/plain"}
+    assert exported.media_type in {"application/json", "text/csv", "text/x-python", "text/x-shellscript", "text/plain"}
     assert exported.filename.startswith("image_kernels")
     assert all(isinstance(note, str) and note for note in exported.notes)
 

@@ -31,8 +31,13 @@ PHOTO = _rng.integers(0, 256, (20, 17, 3), dtype=np.uint8)
 BLUR = np.array([[1, 2, 1], [2, 4, 2], [1, 2, 1]]) / 16
 
 EDGES = [
-    ("extend", {}), ("wrap", {}), ("symmetric", {}), ("constant", {"cval": 37.5}), ("constant", {"cval": 0.0}),
-    ("crop", {}), ("kernel-crop", {}),
+    ("extend", {}),
+    ("wrap", {}),
+    ("symmetric", {}),
+    ("constant", {"cval": 37.5}),
+    ("constant", {"cval": 0.0}),
+    ("crop", {}),
+    ("kernel-crop", {}),
 ]
 VARIANTS = [
     ("sharpen", {}),
@@ -87,8 +92,11 @@ def check_command(kernel, options, color, display, folder: Path) -> None:
 
 
 @pytest.mark.usefixtures("convert")
-@pytest.mark.parametrize(("op", "edge", "variant", "color", "display"), SAMPLED,
-                         ids=[f"{o}-{e[0]}-{v[0]}-{c}-{d}" for o, e, v, c, d in SAMPLED])
+@pytest.mark.parametrize(
+    ("op", "edge", "variant", "color", "display"),
+    SAMPLED,
+    ids=[f"{o}-{e[0]}-{v[0]}-{c}-{d}" for o, e, v, c, d in SAMPLED],
+)
 def test_command_reproduces_the_displayed_output(op, edge, variant, color, display, tmp_path) -> None:
     (edge_mode, edge_settings), (kernel_name, settings) = edge, variant
     if edge_mode == "kernel-crop":
@@ -128,8 +136,9 @@ def test_kernels_too_large_for_a_command_line_are_explained() -> None:
 
 
 def test_command_reads_input_png_and_names_the_settings() -> None:
-    text = export("imagemagick", BLUR, Options(op="convolve", offset=128), "gray", "clamp", "x",
-                  query="image=camera&kernel=blur").text
+    text = export(
+        "imagemagick", BLUR, Options(op="convolve", offset=128), "gray", "clamp", "x", query="image=camera&kernel=blur"
+    ).text
     assert "convert input.png \\\n" in text and text.endswith("  output.png\n")
     assert "/api/input.png?image=camera&kernel=blur" in text
     assert "-morphology Convolve '3x3+1+1:" in text

@@ -79,8 +79,9 @@ def check(library: str, image: np.ndarray, kernel: np.ndarray, options: Options,
 @pytest.mark.parametrize("library", LIBRARIES)
 @pytest.mark.parametrize("edge", EDGE_MODES)
 @pytest.mark.parametrize("op", OPS)
-@pytest.mark.parametrize(("kernel_name", "color", "settings"), CASES, ids=[f"{k}-{c}-{i}" for i, (k, c, _) in
-                                                                          enumerate(CASES)])
+@pytest.mark.parametrize(
+    ("kernel_name", "color", "settings"), CASES, ids=[f"{k}-{c}-{i}" for i, (k, c, _) in enumerate(CASES)]
+)
 def test_snippet_reproduces_engine(library, op, edge, kernel_name, color, settings) -> None:
     options = Options(op=op, edge=edge, **settings)
     check(library, GRAY if color == "gray" else RGB, KERNELS[kernel_name], options, color)

@@ -175,8 +175,17 @@ def test_snippet_on_real_pytorch() -> None:
     for index, edge in enumerate(EDGE_MODES):
         color = ("gray", "rgb")[index % 2]
         image = GRAY if color == "gray" else RGB
-        options = Options(op=OPS[index % 2], edge=edge, origin=(0, 1), dilation=(1, 2), stride=(2, 1), repeat=2,
-                          cval=9.0, normalize=True, offset=3.0)
+        options = Options(
+            op=OPS[index % 2],
+            edge=edge,
+            origin=(0, 1),
+            dilation=(1, 2),
+            stride=(2, 1),
+            repeat=2,
+            cval=9.0,
+            normalize=True,
+            offset=3.0,
+        )
         raw = filter_image(image, KERNELS["even"], options).raw
         text = export("pytorch", KERNELS["even"], options, color, "clamp", "x").text
         assert_same_raw(run_snippet(text, image), raw)

@@ -16,8 +16,7 @@ from kernels.generators import scharr, sobel
 from kernels.options import EDGE_MODES, Options
 
 IMAGE = np.random.default_rng(11).uniform(0, 255, (13, 17)).astype(np.float32)
-SCIPY_MODES = {"extend": "nearest", "wrap": "wrap", "mirror": "mirror", "symmetric": "reflect",
-               "constant": "constant"}
+SCIPY_MODES = {"extend": "nearest", "wrap": "wrap", "mirror": "mirror", "symmetric": "reflect", "constant": "constant"}
 
 
 def scipy_reference(image, kx, ky, edge, cval=0.0):
@@ -111,8 +110,9 @@ def test_direction_image_of_rgb_uses_the_strongest_channel():
     assert angle[1, 4] == 0 and magnitude[1, 4] == result.magnitude[1, 4, 0]
 
 
-@pytest.mark.parametrize("mode, display", [("magnitude", "clamp"), ("magnitude", "stretch"), ("direction", "clamp"),
-                                           ("magnitude", "signed")])
+@pytest.mark.parametrize(
+    "mode, display", [("magnitude", "clamp"), ("magnitude", "stretch"), ("direction", "clamp"), ("magnitude", "signed")]
+)
 def test_described_pixels_are_the_rendered_ones(mode, display):
     result = gr.gradient(IMAGE, sobel("x", 5), sobel("y", 5), Options(edge="mirror"))
     picture = gr.render_combined(result, mode, display)

@@ -11,8 +11,27 @@ from kernels.options import DISPLAYS
 from web.histogram_view import build_view, percent
 
 # Halves and the levels either side of 0, 255 and ±128, where rounding decides what is clipped.
-EDGES = np.array([-300.0, -255.6, -255.5, -254.5, -128.5, -128.49, -0.5, -0.51, 0.0, 0.49, 127.5, 128.5,
-                  254.5, 255.49, 255.5, 256.0, 1e6])
+EDGES = np.array(
+    [
+        -300.0,
+        -255.6,
+        -255.5,
+        -254.5,
+        -128.5,
+        -128.49,
+        -0.5,
+        -0.51,
+        0.0,
+        0.49,
+        127.5,
+        128.5,
+        254.5,
+        255.49,
+        255.5,
+        256.0,
+        1e6,
+    ]
+)
 
 
 @pytest.mark.parametrize("display", DISPLAYS)
@@ -70,8 +89,10 @@ def test_the_clipped_share_is_the_fraction_of_all_values():
     assert view.data["clipped"] == "4" and view.data["total"] == "8"
 
 
-@pytest.mark.parametrize("share, text", [(0, "0 %"), (0.0004, "less than 0.1 %"), (0.042, "4.2 %"), (1, "100.0 %"),
-                                         (0.99999, "more than 99.9 %")])
+@pytest.mark.parametrize(
+    "share, text",
+    [(0, "0 %"), (0.0004, "less than 0.1 %"), (0.042, "4.2 %"), (1, "100.0 %"), (0.99999, "more than 99.9 %")],
+)
 def test_percent_never_rounds_a_share_to_zero_or_all(share, text):
     assert percent(share) == text
 

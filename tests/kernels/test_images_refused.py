@@ -23,8 +23,11 @@ def chunk(kind: bytes, body: bytes) -> bytes:
 def png_claiming(width: int, height: int, idat: bytes = b"") -> bytes:
     """A PNG whose header says width × height (8-bit grey) followed by the given compressed data."""
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat or zlib.compress(b"\0" * 64)) + chunk(
-        b"IEND", b""
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", idat or zlib.compress(b"\0" * 64))
+        + chunk(b"IEND", b"")
     )
 
 

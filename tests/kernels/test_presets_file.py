@@ -53,8 +53,9 @@ def test_path_may_be_text(tmp_path: Path) -> None:
 
 def test_extending_keeps_builtin_order_replaces_in_place_and_appends(tmp_path: Path) -> None:
     builtin = load_presets()
-    sharper = with_changes(name="sharpen", title="Sharpen more", group="sharpen",
-                           rows=["0, -2, 0", "-2, 9, -2", "0, -2, 0"])
+    sharper = with_changes(
+        name="sharpen", title="Sharpen more", group="sharpen", rows=["0, -2, 0", "-2, 9, -2", "0, -2, 0"]
+    )
     presets = load_presets(write(tmp_path, {"extends": "builtin", "presets": [sharper, GOOD]}))
     assert list(presets) == [*builtin, "ridge"]
     assert presets["sharpen"].title == "Sharpen more"
@@ -107,10 +108,16 @@ def one(entry: dict[str, Any]) -> dict[str, Any]:
         (with_changes(title=""), "title", ["non-empty string of at most 80 characters"]),
         (with_changes(title=7), "title", ["non-empty string", "(found 7)"]),
         (with_changes(text="x" * 1001), "text", ["at most 1000 characters", "1001 characters"]),
-        (with_changes(group="misc"), "group", ["must be one of blur, sharpen, edges, gradient, other",
-                                               "(found 'misc')"]),
-        (with_changes(written_for="both"), "written_for", ["must be one of correlation, convolution",
-                                                           "(found 'both')"]),
+        (
+            with_changes(group="misc"),
+            "group",
+            ["must be one of blur, sharpen, edges, gradient, other", "(found 'misc')"],
+        ),
+        (
+            with_changes(written_for="both"),
+            "written_for",
+            ["must be one of correlation, convolution", "(found 'both')"],
+        ),
         (with_changes(rows=["1, 2", "3"]), "rows", ["row 2 has 1 value, row 1 has 2", "(found '3')"]),
         (with_changes(rows=["1, x"]), "rows", ["row 1, column 2 must be a decimal", "(found 'x')"]),
         (with_changes(rows=["1, nan"]), "rows", ["row 1, column 2", "(found 'nan')"]),
@@ -122,29 +129,38 @@ def one(entry: dict[str, Any]) -> dict[str, Any]:
         (with_changes(rows="1, 2, 1"), "rows", ["must be a list of rows like", "(found '1, 2, 1')"]),
         (with_changes(rows=["1"] * 64), "rows", ["has 64 rows; a kernel may have at most 63"]),
         (with_changes(rows=[", ".join(["1"] * 64)]), "rows", ["row 1 has 64 values; a kernel may have at most 63"]),
-        (with_changes(rows={"generate": "box", "size": 64}), "rows", ["size must be a whole number from 1 to 63",
-                                                                      "(found 64)"]),
+        (
+            with_changes(rows={"generate": "box", "size": 64}),
+            "rows",
+            ["size must be a whole number from 1 to 63", "(found 64)"],
+        ),
         (with_changes(rows={"generate": "box", "size": True}), "rows", ["size must be a whole number"]),
-        (with_changes(rows={"generate": "disk", "size": 5}), "rows", ["generate must be one of box",
-                                                                      "(found 'disk')"]),
+        (with_changes(rows={"generate": "disk", "size": 5}), "rows", ["generate must be one of box", "(found 'disk')"]),
         (with_changes(rows={"generate": "box"}), "rows", ["exactly the keys generate and size"]),
         (with_changes(scale="0"), "scale", ["must not be 0"]),
         (with_changes(scale="1/0"), "scale", ["zero denominator", "(found '1/0')"]),
         (with_changes(scale="a third"), "scale", ["must be a decimal", "(found 'a third')"]),
-        (with_changes(scale=True), "scale", ["must be a number or a text like \"1/16\"", "(found True)"]),
+        (with_changes(scale=True), "scale", ['must be a number or a text like "1/16"', "(found True)"]),
         (with_changes(rows=["1e9"], scale="10"), "scale", ["makes a weight of 1e+10", "within ±1e9"]),
     ],
 )
-def test_entry_errors_name_file_preset_and_field(tmp_path: Path, entry: dict[str, Any], field: str,
-                                                 fragments: list[str]) -> None:
+def test_entry_errors_name_file_preset_and_field(
+    tmp_path: Path, entry: dict[str, Any], field: str, fragments: list[str]
+) -> None:
     err = expect(tmp_path, one(entry), "presets[1] ('ridge')", f"field {field!r}", *fragments)
     assert (err.index, err.name, err.field) == (1, "ridge", field)
 
 
 @pytest.mark.parametrize("name", ["Sobel", "sobel_left", "1x", "-a", "a-", "a--b", "", 5, "a" * 41])
 def test_bad_names(tmp_path: Path, name: object) -> None:
-    err = expect(tmp_path, one(with_changes(name=name)), "presets[1]:", "field 'name'",
-                 "lowercase letters and digits", f"(found {name!r})")
+    err = expect(
+        tmp_path,
+        one(with_changes(name=name)),
+        "presets[1]:",
+        "field 'name'",
+        "lowercase letters and digits",
+        f"(found {name!r})",
+    )
     assert err.name is None
 
 
@@ -153,8 +169,11 @@ def test_missing_name(tmp_path: Path) -> None:
 
 
 def test_duplicate_names(tmp_path: Path) -> None:
-    expect(tmp_path, {"presets": [GOOD, with_changes(name="other"), GOOD]},
-           "presets[2] ('ridge'): field 'name': duplicate name; presets[0] already uses it")
+    expect(
+        tmp_path,
+        {"presets": [GOOD, with_changes(name="other"), GOOD]},
+        "presets[2] ('ridge'): field 'name': duplicate name; presets[0] already uses it",
+    )
 
 
 def test_entry_must_be_an_object(tmp_path: Path) -> None:
@@ -173,8 +192,10 @@ def test_entry_must_be_an_object(tmp_path: Path) -> None:
         ({"extends": "builtin"}, ["field 'presets': must be a list of preset objects, not empty unless"]),
         ({"presets": []}, ["field 'presets': must be a list of preset objects, not empty unless"]),
         ({"presets": {"ridge": GOOD}}, ["field 'presets': must be a list of preset objects, not empty unless"]),
-        ({"extends": "bundled", "presets": [GOOD]}, ["field 'extends'", "only allowed value is \"builtin\"",
-                                                    "(found 'bundled')"]),
+        (
+            {"extends": "bundled", "presets": [GOOD]},
+            ["field 'extends'", 'only allowed value is "builtin"', "(found 'bundled')"],
+        ),
     ],
 )
 def test_file_level_errors(tmp_path: Path, document: object, fragments: list[str]) -> None:

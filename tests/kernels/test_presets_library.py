@@ -14,9 +14,22 @@ PRESETS = load_presets()
 
 SETOSA = ["identity", "blur", "sharpen", "emboss", "outline", "sobel-left", "sobel-right", "sobel-top", "sobel-bottom"]
 ADDED = [
-    "box-blur-3", "gaussian-blur-5", "box-blur-7", "box-blur-21", "unsharp-mask-5", "laplacian-4", "laplacian-8",
-    "edge-diagonal", "prewitt-left", "prewitt-right", "prewitt-top", "prewitt-bottom",
-    "scharr-left", "scharr-right", "scharr-top", "scharr-bottom",
+    "box-blur-3",
+    "gaussian-blur-5",
+    "box-blur-7",
+    "box-blur-21",
+    "unsharp-mask-5",
+    "laplacian-4",
+    "laplacian-8",
+    "edge-diagonal",
+    "prewitt-left",
+    "prewitt-right",
+    "prewitt-top",
+    "prewitt-bottom",
+    "scharr-left",
+    "scharr-right",
+    "scharr-top",
+    "scharr-bottom",
 ]
 BINOMIAL_5 = np.array([1, 4, 6, 4, 1], dtype=float)
 GAUSSIAN_5 = np.outer(BINOMIAL_5, BINOMIAL_5) / 256
@@ -80,9 +93,21 @@ def test_unsharp_mask_is_twice_identity_minus_gaussian() -> None:
 
 @pytest.mark.parametrize(
     ("name", "total"),
-    [("identity", 1), ("blur", 1), ("sharpen", 1), ("emboss", 1), ("box-blur-3", 1), ("gaussian-blur-5", 1),
-     ("unsharp-mask-5", 1), ("box-blur-7", 1), ("box-blur-21", 1), ("outline", 0), ("laplacian-4", 0),
-     ("laplacian-8", 0), ("edge-diagonal", 0)],
+    [
+        ("identity", 1),
+        ("blur", 1),
+        ("sharpen", 1),
+        ("emboss", 1),
+        ("box-blur-3", 1),
+        ("gaussian-blur-5", 1),
+        ("unsharp-mask-5", 1),
+        ("box-blur-7", 1),
+        ("box-blur-21", 1),
+        ("outline", 0),
+        ("laplacian-4", 0),
+        ("laplacian-8", 0),
+        ("edge-diagonal", 0),
+    ],
 )
 def test_sums_are_exact(name: str, total: int) -> None:
     assert PRESETS[name].sum == total
@@ -201,6 +226,6 @@ def test_emboss_lights_the_top_left_rim_of_a_bright_shape() -> None:
     image[3:6, 3:6] = 100
     kernel = weights("emboss")
     padded = np.pad(image, 1, mode="edge")
-    out = np.array([[correlate_at_centre(kernel, padded[y:y + 3, x:x + 3]) for x in range(9)] for y in range(9)])
+    out = np.array([[correlate_at_centre(kernel, padded[y : y + 3, x : x + 3]) for x in range(9)] for y in range(9)])
     assert out[3, 3] > 100 and out[5, 5] < 100
     assert out[2, 2] > 0 and out[6, 6] < 0

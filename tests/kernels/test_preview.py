@@ -16,8 +16,7 @@ from kernels.images import to_engine_input
 from kernels.presets import load_presets
 from kernels.preview import LOSSY_MIN_WIDTH, MIN_PSNR_DB, encode_preview, is_lossy_size, psnr_db
 
-SETOSA = ("identity", "blur", "sharpen", "emboss", "outline", "sobel-left", "sobel-right", "sobel-top",
-          "sobel-bottom")
+SETOSA = ("identity", "blur", "sharpen", "emboss", "outline", "sobel-left", "sobel-right", "sobel-top", "sobel-bottom")
 PHOTOS = [s.name for s in samples.list_samples() if s.kind == "photo" and s.width >= LOSSY_MIN_WIDTH]
 PRESETS = load_presets(None)
 
@@ -45,8 +44,9 @@ def test_the_photos_checked_are_the_bundled_ones():
 @pytest.mark.parametrize("name", ["face", "checkerboard", "step", "gradient", "impulse"])
 def test_small_pictures_and_patterns_stay_lossless(name):
     for color in ("gray", "rgb"):
-        exact = render(filter_image(to_engine_input(samples.load_sample(name), color), PRESETS["sharpen"].weights).raw,
-                       "clamp")
+        exact = render(
+            filter_image(to_engine_input(samples.load_sample(name), color), PRESETS["sharpen"].weights).raw, "clamp"
+        )
         preview = encode_preview(exact)
         assert preview.media_type == "image/png" and not preview.lossy
         np.testing.assert_array_equal(decoded(preview.data), exact)
@@ -81,8 +81,11 @@ def test_the_preview_routes_answer_jpeg_for_photos_and_png_for_the_face(client):
 
 
 def test_pictures_have_strong_etags_and_a_shared_lifetime(client):
-    for url in ("/api/preview/output?image=camera&kernel=blur", "/api/preview/input?image=camera",
-                "/api/output.png?image=camera&kernel=blur"):
+    for url in (
+        "/api/preview/output?image=camera&kernel=blur",
+        "/api/preview/input?image=camera",
+        "/api/output.png?image=camera&kernel=blur",
+    ):
         answer = client.get(url)
         etag, weak = answer.get_etag()
         assert etag and not weak

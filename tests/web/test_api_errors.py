@@ -71,8 +71,9 @@ def test_crop_with_a_kernel_larger_than_the_image(client):
     assert_refused(client.get(f"/api/output.png?image=face&kernel={ones}&edge=crop"), 400, "kernel")
 
 
-@pytest.mark.parametrize("query, field", [("", "x"), ("x=1", "y"), ("x=-1&y=0", "x"), ("x=32&y=0", "x"),
-                                          ("x=0&y=99", "y"), ("x=a&y=0", "x")])
+@pytest.mark.parametrize(
+    "query, field", [("", "x"), ("x=1", "y"), ("x=-1&y=0", "x"), ("x=32&y=0", "x"), ("x=0&y=99", "y"), ("x=a&y=0", "x")]
+)
 def test_explain_needs_a_pixel_inside_the_output(client, query, field):
     assert_refused(client.get(f"/api/explain?image=face&{query}"), 400, field)
 
@@ -85,6 +86,7 @@ def test_unknown_route_and_method_are_json(client):
 
 def png_header_claiming(width: int, height: int) -> bytes:
     """A PNG that is a few bytes long but says it is width × height pixels."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 

@@ -55,8 +55,13 @@ def test_kernel_weights_as_multiplied_are_normalised(client):
 
 @pytest.mark.parametrize(
     "query",
-    ["kernel=box(5)", "kernel=box(4)&edge=crop&stride=3", "kernel=gaussian(7,2)&dilation=2,3&stride=2,5",
-     "kernel=1,2,3;4,5,6&edge=crop&repeat=3&origin=0,2", "kernel=box(2)&origin=0,0&stride=4,1"],
+    [
+        "kernel=box(5)",
+        "kernel=box(4)&edge=crop&stride=3",
+        "kernel=gaussian(7,2)&dilation=2,3&stride=2,5",
+        "kernel=1,2,3;4,5,6&edge=crop&repeat=3&origin=0,2",
+        "kernel=box(2)&origin=0,0&stride=4,1",
+    ],
 )
 def test_output_size_formula_agrees_with_the_engine(client, query):
     body = client.get(f"/api/kernel?image=face&{query}").get_json()["output"]
@@ -173,8 +178,10 @@ def test_combined_rgb_has_a_list_per_pixel_and_a_hue_image(client):
 
 
 def test_combined_outputs_have_their_own_etags(client):
-    etags = {client.get(f"/api/output.png?image=face&kernel=sobel-left{extra}").headers["ETag"]
-             for extra in ("", "&combine=magnitude", "&combine=direction", "&combine=magnitude&kernel2=sobel-right")}
+    etags = {
+        client.get(f"/api/output.png?image=face&kernel=sobel-left{extra}").headers["ETag"]
+        for extra in ("", "&combine=magnitude", "&combine=direction", "&combine=magnitude&kernel2=sobel-right")
+    }
     assert len(etags) == 4
 
 

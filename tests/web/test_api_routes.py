@@ -51,12 +51,21 @@ def test_input_png_in_rgb_is_the_image_itself(client):
     [
         ("kernel=sharpen", Options(), "clamp"),
         ("kernel=sobel-left&display=abs&edge=wrap", Options(edge="wrap"), "abs"),
-        ("kernel=1,2;3,4;5,6&op=convolve&edge=mirror&display=midgray",
-         Options(op="convolve", edge="mirror"), "midgray"),
-        ("kernel=emboss&stride=2,3&dilation=2&edge=crop&display=stretch",
-         Options(stride=(2, 3), dilation=(2, 2), edge="crop"), "stretch"),
-        ("kernel=1,1,1&normalize=1&divisor=1/2&offset=-10&repeat=3&edge=symmetric",
-         Options(normalize=True, divisor=0.5, offset=-10, repeat=3, edge="symmetric"), "clamp"),
+        (
+            "kernel=1,2;3,4;5,6&op=convolve&edge=mirror&display=midgray",
+            Options(op="convolve", edge="mirror"),
+            "midgray",
+        ),
+        (
+            "kernel=emboss&stride=2,3&dilation=2&edge=crop&display=stretch",
+            Options(stride=(2, 3), dilation=(2, 2), edge="crop"),
+            "stretch",
+        ),
+        (
+            "kernel=1,1,1&normalize=1&divisor=1/2&offset=-10&repeat=3&edge=symmetric",
+            Options(normalize=True, divisor=0.5, offset=-10, repeat=3, edge="symmetric"),
+            "clamp",
+        ),
     ],
 )
 def test_output_png_equals_engine_render(client, query, options, display):

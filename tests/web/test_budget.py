@@ -19,12 +19,10 @@ from web.budget import HEAVY_NICE
 from web.state import parse_state
 
 HEAVY = "image=astronaut&kernel=box(63)&dilation=32&edge=kernel-crop&repeat=10&color=rgb"
-COMPARE = ("kernel=gaussian(63,20)&dilation=8&color=rgb&compare=log(63,8)|log(63,9)|log(63,10)|log(63,11)"
-           "&image=coffee")
+COMPARE = "kernel=gaussian(63,20)&dilation=8&color=rgb&compare=log(63,8)|log(63,9)|log(63,10)|log(63,11)&image=coffee"
 
 
-@pytest.mark.parametrize("route", ["/api/output.png", "/api/preview/output", "/api/convolve",
-                                   "/api/explain?x=0&y=0"])
+@pytest.mark.parametrize("route", ["/api/output.png", "/api/preview/output", "/api/convolve", "/api/explain?x=0&y=0"])
 def test_every_api_route_refuses_a_heavy_request_before_computing(client, route):
     joiner = "&" if "?" in route else "?"
     started = time.perf_counter()
@@ -80,11 +78,14 @@ def test_the_cost_counts_every_pass_and_the_float64_rerun():
     assert Cost() + one == one
 
 
-@pytest.mark.parametrize("family", [
-    "kernel=box(63)&dilation=32&edge=kernel-crop&color=rgb&repeat={n}",
-    "kernel=log(63,8)&dilation=32&edge=mirror&color=rgb&repeat={n}",
-    "kernel=motion(63,30)&dilation=4&color=rgb&repeat={n}",
-])
+@pytest.mark.parametrize(
+    "family",
+    [
+        "kernel=box(63)&dilation=32&edge=kernel-crop&color=rgb&repeat={n}",
+        "kernel=log(63,8)&dilation=32&edge=mirror&color=rgb&repeat={n}",
+        "kernel=motion(63,30)&dilation=4&color=rgb&repeat={n}",
+    ],
+)
 def test_the_heaviest_allowed_request_answers_within_one_and_a_half_budgets(tmp_path, family):
     budget = 2.0
     config = {"TESTING": True, "UPLOAD_FOLDER": str(tmp_path), "REQUEST_BUDGET_SECONDS": budget}

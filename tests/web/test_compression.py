@@ -18,9 +18,14 @@ DECODERS = {"gzip": gzip.decompress, "br": brotli.decompress, "zstd": zstd.decom
 
 # Chromium offers br and zstd over HTTPS only; over plain HTTP it sends "gzip, deflate". Static files are
 # streamed, and Flask-Compress streams with deflate rather than gzip.
-@pytest.mark.parametrize(("accept", "chosen"), [
-    ("gzip, deflate, br, zstd", {"zstd"}), ("gzip, deflate, br", {"br"}), ("gzip, deflate", {"gzip", "deflate"}),
-])
+@pytest.mark.parametrize(
+    ("accept", "chosen"),
+    [
+        ("gzip, deflate, br, zstd", {"zstd"}),
+        ("gzip, deflate, br", {"br"}),
+        ("gzip, deflate", {"gzip", "deflate"}),
+    ],
+)
 def test_pages_fragments_json_css_and_scripts_are_compressed(client, accept, chosen):
     page = client.get("/").get_data(as_text=True)
     static = [s.replace("&amp;", "&") for s in re.findall(r'/static/[^"]+\.(?:js|css)\?v=\w+', page)]

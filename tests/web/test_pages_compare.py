@@ -47,8 +47,10 @@ def test_compared_kernels_share_the_options_but_keep_their_own_origin(client):
 
 def test_the_menus_and_texts_become_the_compare_parameter(client):
     good = quote("image=face&kernel=sharpen&compare=blur")
-    chosen = client.get(f"/?{PHOTO}&compare-menu-0=blur&compare-text-0=blur&compare-menu-1=outline"
-                        f"&compare-text-1=&compare-menu-2=&compare-text-2=&good={good}")
+    chosen = client.get(
+        f"/?{PHOTO}&compare-menu-0=blur&compare-text-0=blur&compare-menu-1=outline"
+        f"&compare-text-1=&compare-menu-2=&compare-text-2=&good={good}"
+    )
     assert permalink(chosen)["compare"] == ["blur|outline"]
     typed = client.get(f"/?{PHOTO}&compare-menu-0=blur&compare-text-0=gaussian(5,1)&good={good}")
     assert permalink(typed)["compare"] == ["gaussian(5,1)"]
@@ -114,8 +116,9 @@ def test_the_second_kernel_menu_names_kernel2_and_the_default_stays_out_of_the_l
     good = quote("image=face&kernel=sobel-left&combine=magnitude")
     default = client.get(f"/?{PHOTO}&kernel=sobel-left&combine=magnitude&kernel2-menu=&kernel2-text=&good={good}")
     assert "kernel2" not in permalink(default)
-    chosen = client.get(f"/?{PHOTO}&kernel=sobel-left&combine=direction&kernel2-menu=sobel-bottom"
-                        f"&kernel2-text=&good={good}")
+    chosen = client.get(
+        f"/?{PHOTO}&kernel=sobel-left&combine=direction&kernel2-menu=sobel-bottom&kernel2-text=&good={good}"
+    )
     assert permalink(chosen)["kernel2"] == ["sobel-bottom"]
     assert permalink(chosen)["combine"] == ["direction"]
 

@@ -46,12 +46,23 @@ def test_bad_cell_in_a_fragment_is_a_400_with_every_region_and_no_new_url(client
     assert "kernel=emboss" in tags(html).by_id("output-image")["src"]
 
 
-@pytest.mark.parametrize("query, field", [
-    ("edge=sideways", "edge"), ("divisor=0", "divisor"), ("stride=0", "stride"), ("repeat=11", "repeat"),
-    ("origin=5,5", "origin"), ("x=abc", "x"), ("py=-3", "py"), ("image=nope", "image"), ("display=rainbow", "display"),
-    ("kernel=1,2;3", "kernel"), ("color=rgb&display=signed", "display"),
-    ("kernel=box-blur-21&dilation=2&edge=crop", None),
-])
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ("edge=sideways", "edge"),
+        ("divisor=0", "divisor"),
+        ("stride=0", "stride"),
+        ("repeat=11", "repeat"),
+        ("origin=5,5", "origin"),
+        ("x=abc", "x"),
+        ("py=-3", "py"),
+        ("image=nope", "image"),
+        ("display=rainbow", "display"),
+        ("kernel=1,2;3", "kernel"),
+        ("color=rgb&display=signed", "display"),
+        ("kernel=box-blur-21&dilation=2&edge=crop", None),
+    ],
+)
 def test_bad_values_are_400_pages_naming_the_field(client, query, field):
     response = client.get(f"/?{query}")
     assert response.status_code == 400, query
@@ -86,8 +97,9 @@ def png_bytes() -> bytes:
 
 
 def test_upload_without_javascript_switches_the_picture(client):
-    response = client.post("/upload", data={"file": (io.BytesIO(png_bytes()), "red.png"),
-                                            "back": "image=camera&kernel=blur&px=3&py=4"})
+    response = client.post(
+        "/upload", data={"file": (io.BytesIO(png_bytes()), "red.png"), "back": "image=camera&kernel=blur&px=3&py=4"}
+    )
     assert response.status_code == 303
     location = response.headers["Location"]
     assert location.startswith("/?image=") and "kernel=blur" in location
@@ -97,8 +109,9 @@ def test_upload_without_javascript_switches_the_picture(client):
 
 
 def test_upload_of_a_bad_file_says_why(client):
-    response = client.post("/upload", data={"file": (io.BytesIO(b"not a picture at all"), "notes.txt"),
-                                            "back": "image=camera&kernel=blur"})
+    response = client.post(
+        "/upload", data={"file": (io.BytesIO(b"not a picture at all"), "notes.txt"), "back": "image=camera&kernel=blur"}
+    )
     assert response.status_code == 415
     page = tags(response.data)
     page.by_id("err-file")

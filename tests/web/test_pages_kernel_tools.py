@@ -79,8 +79,9 @@ def api_tool(client, kernel: str, tool: str, **extra: str) -> dict:
     return body.get_json()
 
 
-@pytest.mark.parametrize("tool", ["rotate-left", "rotate-right", "flip-h", "flip-v", "transpose", "randomise",
-                                  "clear", "reset"])
+@pytest.mark.parametrize(
+    "tool", ["rotate-left", "rotate-right", "flip-h", "flip-v", "transpose", "randomise", "clear", "reset"]
+)
 def test_each_tool_button_gives_the_api_result_and_a_permalink_without_the_tool(client, tool):
     fields = form_of(client, f"/?kernel={HAND}")
     permalink = submit(client, fields, tool=tool)
@@ -160,13 +161,23 @@ def test_the_limits_disable_grow_and_shrink(client):
 
 def test_enter_in_a_cell_submits_the_nameless_default_button_first(client):
     html = client.get("/").data.decode()
-    editor = html[html.index('id="kernel-editor"'):]
-    first = editor[editor.index("<button"):].split(">", 1)[0]
+    editor = html[html.index('id="kernel-editor"') :]
+    first = editor[editor.index("<button") :].split(">", 1)[0]
     assert 'type="submit"' in first and "name=" not in first
 
 
-GENERATOR_CALLS = ["box(5)", "gaussian(7,1.5)", "motion(9,30)", "log(9,1.4)", "sobel-x(3)", "sobel-y(3)",
-                   "scharr-x(3)", "scharr-y(3)", "unsharp(1,1)", "sharpen(1)"]
+GENERATOR_CALLS = [
+    "box(5)",
+    "gaussian(7,1.5)",
+    "motion(9,30)",
+    "log(9,1.4)",
+    "sobel-x(3)",
+    "sobel-y(3)",
+    "scharr-x(3)",
+    "scharr-y(3)",
+    "unsharp(1,1)",
+    "sharpen(1)",
+]
 
 
 @pytest.mark.parametrize("call", GENERATOR_CALLS)
@@ -185,18 +196,21 @@ def test_picking_a_generator_puts_its_call_in_the_permalink_and_its_weights_in_t
     np.testing.assert_array_equal(exact, weights)
 
 
-@pytest.mark.parametrize("start, changes, call", [
-    ("gaussian(7,1.5)", {"g-sigma": "2.5"}, "gaussian(7,2.5)"),
-    ("gaussian(7,1.5)", {"g-size": "9"}, "gaussian(9,1.5)"),
-    ("motion(9,30)", {"g-angle": "120", "g-length": "11"}, "motion(11,120)"),
-    ("box(5)", {"g-n": "4"}, "box(4)"),
-    ("log(9,1.4)", {"g-sigma": "2"}, "log(9,2)"),
-    ("sobel-x(3)", {"g-size": "5"}, "sobel-x(5)"),
-    ("unsharp(1,1)", {"g-amount": "2.5", "g-radius": "0.5"}, "unsharp(2.5,0.5)"),
-    ("sharpen(1)", {"g-amount": "0.4"}, "sharpen(0.4)"),
-    ("gaussian(7,1.5)", {"gen": "log"}, "log(7,1.5)"),  # shared sliders keep their values
-    ("gaussian(7,1.5)", {"gen": "sobel-y"}, "sobel-y(5)"),  # a size out of the new range is clamped
-])
+@pytest.mark.parametrize(
+    "start, changes, call",
+    [
+        ("gaussian(7,1.5)", {"g-sigma": "2.5"}, "gaussian(7,2.5)"),
+        ("gaussian(7,1.5)", {"g-size": "9"}, "gaussian(9,1.5)"),
+        ("motion(9,30)", {"g-angle": "120", "g-length": "11"}, "motion(11,120)"),
+        ("box(5)", {"g-n": "4"}, "box(4)"),
+        ("log(9,1.4)", {"g-sigma": "2"}, "log(9,2)"),
+        ("sobel-x(3)", {"g-size": "5"}, "sobel-x(5)"),
+        ("unsharp(1,1)", {"g-amount": "2.5", "g-radius": "0.5"}, "unsharp(2.5,0.5)"),
+        ("sharpen(1)", {"g-amount": "0.4"}, "sharpen(0.4)"),
+        ("gaussian(7,1.5)", {"gen": "log"}, "log(7,1.5)"),  # shared sliders keep their values
+        ("gaussian(7,1.5)", {"gen": "sobel-y"}, "sobel-y(5)"),  # a size out of the new range is clamped
+    ],
+)
 def test_moving_a_slider_rebuilds_the_generator(client, start, changes, call):
     fields = form_of(client, f"/?kernel={start}")
     assert fields["gen"] == start.split("(")[0] and fields["generated"] == start
@@ -206,8 +220,13 @@ def test_moving_a_slider_rebuilds_the_generator(client, start, changes, call):
 def test_the_page_draws_one_slider_per_argument_with_its_value(client):
     page = tags(client.get("/?kernel=motion(9,30)").data)
     length, angle = page.by_id("g-length"), page.by_id("g-angle")
-    assert (length["type"], length["min"], length["max"], length["step"], length["value"]) == \
-        ("range", "1", "63", "2", "9")
+    assert (length["type"], length["min"], length["max"], length["step"], length["value"]) == (
+        "range",
+        "1",
+        "63",
+        "2",
+        "9",
+    )
     assert angle["value"] == "30" and angle["aria-valuetext"] == "30°"
     assert 'id="g-angle-value"' in client.get("/?kernel=motion(9,30)").data.decode()
 
@@ -239,21 +258,26 @@ def test_large_generators_show_the_heat_map_and_keep_their_call(client):
     fields = form_of(client, "/?kernel=gaussian(21,4)")
     assert fields["kernel"] == "gaussian(21,4)" and "k-0-0" not in fields
     assert query_of(submit(client, fields, **{"g-sigma": "5"}))["kernel"] == "gaussian(21,5)"
-    assert query_of(submit(client, fields, tool="clear"))["kernel"] == ",".join(["0"] * 21) + (
-        ";" + ",".join(["0"] * 21)) * 20
+    assert (
+        query_of(submit(client, fields, tool="clear"))["kernel"]
+        == ",".join(["0"] * 21) + (";" + ",".join(["0"] * 21)) * 20
+    )
 
 
-@pytest.mark.parametrize("kernel, sum_text, label, separable, rank", [
-    ("sobel-left", "0", "detects edges", True, 1),
-    ("blur", "1", "keeps the brightness", True, 1),
-    ("sharpen", "1", "keeps the brightness", False, 2),
-    ("2,0;0,0", "2", "brightens", True, 1),
-    ("1/4,0;0,0", "0.25", "darkens", True, 1),
-])
+@pytest.mark.parametrize(
+    "kernel, sum_text, label, separable, rank",
+    [
+        ("sobel-left", "0", "detects edges", True, 1),
+        ("blur", "1", "keeps the brightness", True, 1),
+        ("sharpen", "1", "keeps the brightness", False, 2),
+        ("2,0;0,0", "2", "brightens", True, 1),
+        ("1/4,0;0,0", "0.25", "darkens", True, 1),
+    ],
+)
 def test_properties_beside_the_kernel(client, kernel, sum_text, label, separable, rank):
     html = client.get(f"/?kernel={kernel}").data.decode()
-    facts = html[html.index('class="kfacts"'):]
-    facts = facts[:facts.index("</section>")]
+    facts = html[html.index('class="kfacts"') :]
+    facts = facts[: facts.index("</section>")]
     assert f'<span class="num">{sum_text}</span>' in facts and label in facts
     assert ("instead of" in facts) is separable
     assert f'<dt>Rank</dt>\n      <dd><span class="num">{rank}</span>' in facts
@@ -281,9 +305,9 @@ def test_the_embed_form_keeps_its_view_through_a_tool(client):
 
 def test_the_origin_cell_has_the_handle_and_the_headers_count_from_it(client):
     html = client.get(f"/?kernel={HAND}&origin=0,2").data.decode()
-    grid = html[html.index("data-kernel-grid"):html.index("</table>", html.index("data-kernel-grid"))]
+    grid = html[html.index("data-kernel-grid") : html.index("</table>", html.index("data-kernel-grid"))]
     assert 'data-origin="0,2"' in grid and 'data-centre="1,1"' in grid
-    origin_cell = grid[grid.index('class="origin"'):]
+    origin_cell = grid[grid.index('class="origin"') :]
     assert 'id="k-0-2"' in origin_cell.split("</td>")[0] and "data-origin-handle" in origin_cell.split("</td>")[0]
     heads = [h.split("</th>")[0] for h in grid.split('<th scope="col">')[1:]]
     assert heads == ["−2", "−1", "0"]

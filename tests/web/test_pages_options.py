@@ -30,7 +30,7 @@ def test_convolving_draws_the_turned_weights_over_the_window(client):
 
 def test_the_panel_shows_the_kernel_as_written_beside_it_turned(client):
     html = client.get("/?op=convolve&normalize=1&kernel=1,2,3;4,5,6;7,8,9").get_data(as_text=True)
-    block = html[html.index('id="explain-flip"'):]
+    block = html[html.index('id="explain-flip"') :]
     written, turned = re.findall(r'<table class="mini-kernel">(.*?)</table>', block, re.S)[:2]
     assert re.findall(r"<td[^>]*>([^<]*)</td>", written) == [str(v) for v in range(1, 10)]
     assert re.findall(r"<td[^>]*>([^<]*)</td>", turned) == [f"{v / 45:.4g}" for v in range(9, 0, -1)]
@@ -45,24 +45,31 @@ def test_why_libraries_correlate_is_always_said_beside_the_choice(client):
     assert "This kernel is the same turned 180°" in words  # sharpen
 
 
-@pytest.mark.parametrize("query, now", [
-    ("kernel=sobel-left", "These weights add up to 0: normalised, they would be used as they are."),
-    ("kernel=sobel-left&normalize=1", "These weights add up to 0: normalised, they are used as they are."),
-    ("kernel=1,2,1", "These weights add up to 4; normalised, each would be divided by 4."),
-    ("kernel=1,2,1&normalize=1", "These weights add up to 4: each is divided by 4."),
-    ("kernel=blur&normalize=1", "These weights already add up to 1: normalising changes nothing."),
-])
+@pytest.mark.parametrize(
+    "query, now",
+    [
+        ("kernel=sobel-left", "These weights add up to 0: normalised, they would be used as they are."),
+        ("kernel=sobel-left&normalize=1", "These weights add up to 0: normalised, they are used as they are."),
+        ("kernel=1,2,1", "These weights add up to 4; normalised, each would be divided by 4."),
+        ("kernel=1,2,1&normalize=1", "These weights add up to 4: each is divided by 4."),
+        ("kernel=blur&normalize=1", "These weights already add up to 1: normalising changes nothing."),
+    ],
+)
 def test_the_normalise_rule_is_on_screen_with_what_it_does_here(client, query, now):
     words = text_of(client.get(f"/?{query}").get_data(as_text=True))
     assert "Weights that add up to 0 (edge kernels) cannot be divided by 0: normalise leaves them as they are" in words
     assert now in words
 
 
-@pytest.mark.parametrize("query, formula", [
-    ("", "value = sum ÷ 1 + 0"), ("divisor=2&offset=128", "value = sum ÷ 2 + 128"),
-    ("divisor=-4&offset=-1.5", "value = sum ÷ −4 − 1.5"),
-    ("edge=kernel-crop", "value = sum × (ΣK ÷ Σ weights used) ÷ 1 + 0"),
-])
+@pytest.mark.parametrize(
+    "query, formula",
+    [
+        ("", "value = sum ÷ 1 + 0"),
+        ("divisor=2&offset=128", "value = sum ÷ 2 + 128"),
+        ("divisor=-4&offset=-1.5", "value = sum ÷ −4 − 1.5"),
+        ("edge=kernel-crop", "value = sum × (ΣK ÷ Σ weights used) ÷ 1 + 0"),
+    ],
+)
 def test_the_value_step_shows_its_formula_with_the_numbers_in_force(client, query, formula):
     words = text_of(client.get(f"/?{query}").get_data(as_text=True))
     assert "value = sum ÷ divisor + offset" in words and formula in words
@@ -86,10 +93,15 @@ def test_repeat_is_a_slider_from_1_to_10_with_its_value_shown(client):
     assert "input changed target:'[type=range]'" in trigger and "delay:250ms target:':not([type=range])'" in trigger
 
 
-@pytest.mark.parametrize("query, face, picture", [
-    ("", "32×32", "512×512"), ("stride=2", "16×16", "256×256"), ("edge=crop&kernel=box-blur-7", "26×26", "506×506"),
-    ("stride=2,1&dilation=3&edge=crop&repeat=2", "4×20", "124×500"),
-])
+@pytest.mark.parametrize(
+    "query, face, picture",
+    [
+        ("", "32×32", "512×512"),
+        ("stride=2", "16×16", "256×256"),
+        ("edge=crop&kernel=box-blur-7", "26×26", "506×506"),
+        ("stride=2,1&dilation=3&edge=crop&repeat=2", "4×20", "124×500"),
+    ],
+)
 def test_output_sizes_and_their_formulas_are_the_engines(client, query, face, picture):
     html = client.get(f"/?{query}").get_data(as_text=True)
     sizes = re.findall(r'<div class="size-row" data-size="([^"]+)">', html)
@@ -111,15 +123,22 @@ def test_each_embed_shows_the_sizes_of_its_own_picture(client):
 
 def corner_cells(html: str, mode: str) -> list[list[tuple[str, str]]]:
     """(class, data-value) of each cell of one edge-mode table, row by row."""
-    block = html[html.index(f'data-edge="{mode}"'):]
-    block = block[:block.index("</table>")]
+    block = html[html.index(f'data-edge="{mode}"') :]
+    block = block[: block.index("</table>")]
     rows = re.findall(r"<tr><th.*?</tr>", block, re.S)
     return [re.findall(r'<td class="(pad|img)[^"]*"(?: data-value="([^"]*)")?', row) for row in rows]
 
 
-@pytest.mark.parametrize("query", ["kernel=sharpen", "kernel=emboss&op=convolve&cval=40",
-                                   "kernel=gaussian(7,1.5)", "kernel=laplacian-4&dilation=2&origin=0,0",
-                                   "kernel=1,2,3,4,5,6,7&op=convolve"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "kernel=sharpen",
+        "kernel=emboss&op=convolve&cval=40",
+        "kernel=gaussian(7,1.5)",
+        "kernel=laplacian-4&dilation=2&origin=0,0",
+        "kernel=1,2,3,4,5,6,7&op=convolve",
+    ],
+)
 def test_the_edge_comparison_holds_the_values_the_engine_reads(client, query):
     html = client.get(f"/?{query}").get_data(as_text=True)
     info = client.get(f"/api/kernel?image=face&{query}").get_json()
@@ -169,12 +188,16 @@ def histogram_data(html: str, area: str) -> dict[str, str]:
     return {k[5:]: v for k, v in element.attrs.items() if k.startswith("data-")}
 
 
-@pytest.mark.parametrize("query, area, image", [
-    ("kernel=sharpen", "inspect", "face"), ("kernel=outline&display=abs", "inspect", "face"),
-    ("kernel=sobel-left&display=midgray&divisor=0.5", "inspect", "face"),
-    ("image=chelsea&color=rgb&kernel=sharpen", "play", "chelsea"),
-    ("image=camera&kernel=emboss&display=stretch", "play", "camera"),
-])
+@pytest.mark.parametrize(
+    "query, area, image",
+    [
+        ("kernel=sharpen", "inspect", "face"),
+        ("kernel=outline&display=abs", "inspect", "face"),
+        ("kernel=sobel-left&display=midgray&divisor=0.5", "inspect", "face"),
+        ("image=chelsea&color=rgb&kernel=sharpen", "play", "chelsea"),
+        ("image=camera&kernel=emboss&display=stretch", "play", "camera"),
+    ],
+)
 def test_histogram_numbers_are_the_raw_results(client, query, area, image):
     html = client.get(f"/?{query}").get_data(as_text=True)
     data = histogram_data(html, area)

@@ -57,17 +57,20 @@ class ColourPanel(HTMLParser):
 def play_panel(client, query: str) -> str:
     html = client.get(f"/?{query}").data.decode()
     start = html.index('<div id="play-panel">')
-    return html[start:html.index('<div id="play-pixel">', start)]
+    return html[start : html.index('<div id="play-pixel">', start)]
 
 
-@pytest.mark.parametrize("query", [
-    "image=astronaut&color=rgb&kernel=sharpen&px=204&py=153",
-    "image=astronaut&color=rgb&kernel=sobel-left&edge=wrap&px=0&py=0",
-    "image=coffee&color=rgb&kernel=emboss&op=convolve&edge=constant&cval=40&px=599&py=399",
-    "image=chelsea&color=rgb&kernel=laplacian-4&edge=kernel-crop&divisor=2&offset=128&px=0&py=5",
-    "image=astronaut&color=rgb&kernel=outline&repeat=2&px=10&py=11",
-    "image=astronaut&color=rgb&kernel=unsharp-mask-5&display=abs&px=3&py=500",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "image=astronaut&color=rgb&kernel=sharpen&px=204&py=153",
+        "image=astronaut&color=rgb&kernel=sobel-left&edge=wrap&px=0&py=0",
+        "image=coffee&color=rgb&kernel=emboss&op=convolve&edge=constant&cval=40&px=599&py=399",
+        "image=chelsea&color=rgb&kernel=laplacian-4&edge=kernel-crop&divisor=2&offset=128&px=0&py=5",
+        "image=astronaut&color=rgb&kernel=outline&repeat=2&px=10&py=11",
+        "image=astronaut&color=rgb&kernel=unsharp-mask-5&display=abs&px=3&py=500",
+    ],
+)
 def test_every_number_of_the_colour_window_is_the_engines(client, query):
     state = query.rsplit("&px=", 1)[0]
     px, py = (int(v.split("=")[1]) for v in query.rsplit("&", 2)[1:])

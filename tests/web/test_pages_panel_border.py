@@ -22,7 +22,7 @@ class WindowTable(HTMLParser):
         self._into: list[str] | None = None
         self._cell: dict[str, str] | None = None
         self._done = False
-        self.feed(html[html.index('id="explain"'):])
+        self.feed(html[html.index('id="explain"') :])
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if self._done:
@@ -70,8 +70,10 @@ def window(client, query: str) -> tuple[WindowTable, dict]:
 
 
 @pytest.mark.parametrize("edge", ["extend", "wrap", "mirror", "symmetric"])
-@pytest.mark.parametrize("kernel, x, y", [("sharpen", 0, 0), ("sharpen", 31, 31), ("gaussian(5,1)", 1, 30),
-                                          ("1,2,1", 0, 5), ("1;2;1", 4, 31)])
+@pytest.mark.parametrize(
+    "kernel, x, y",
+    [("sharpen", 0, 0), ("sharpen", 31, 31), ("gaussian(5,1)", 1, 30), ("1,2,1", 0, 5), ("1;2;1", 4, 31)],
+)
 def test_the_heads_past_the_border_name_the_column_and_row_every_tap_reads(client, edge, kernel, x, y):
     table, api = window(client, f"kernel={kernel}&edge={edge}&x={x}&y={y}")
     rows, cols = len(api["window"]), len(api["window"][0])

@@ -38,15 +38,23 @@ def test_index_has_the_three_sections_and_the_machine_readable_parts(client):
     assert page.by_id("output-image")["src"].startswith("/api/preview/output?image=face")
     assert page.by_id("output-image")["data-api-src"].startswith("/api/output.png?image=face")
     assert {e["name"] for e in page.elements if e.get("name", "").startswith("k-")} == {
-        f"k-{r}-{c}" for r in range(3) for c in range(3)}
+        f"k-{r}-{c}" for r in range(3) for c in range(3)
+    }
     assert page.by_id("controls")["hx-sync"] == "this:replace"
 
 
-@pytest.mark.parametrize("query, x, y", [
-    ("kernel=sharpen", 0, 0), ("kernel=sharpen", 31, 31), ("kernel=sobel-left&edge=wrap", 31, 0),
-    ("kernel=emboss&edge=constant&cval=40&op=convolve", 0, 31), ("kernel=blur&display=stretch", 5, 9),
-    ("kernel=outline&edge=crop", 29, 29), ("kernel=laplacian-4&edge=kernel-crop&divisor=2&offset=128", 0, 0),
-])
+@pytest.mark.parametrize(
+    "query, x, y",
+    [
+        ("kernel=sharpen", 0, 0),
+        ("kernel=sharpen", 31, 31),
+        ("kernel=sobel-left&edge=wrap", 31, 0),
+        ("kernel=emboss&edge=constant&cval=40&op=convolve", 0, 31),
+        ("kernel=blur&display=stretch", 5, 9),
+        ("kernel=outline&edge=crop", 29, 29),
+        ("kernel=laplacian-4&edge=kernel-crop&divisor=2&offset=128", 0, 0),
+    ],
+)
 def test_panel_numbers_equal_the_api(client, query, x, y):
     page = tags(client.get(f"/?{query}&x={x}&y={y}").data)
     assert_panel_matches(page.by_id("explain"), explain_api(client, f"{FACE}&{query}", x, y))
@@ -75,8 +83,9 @@ def test_selection_outside_the_output_is_clamped(client):
 
 
 def test_form_submission_redirects_to_the_permalink(client):
-    cells = "&".join(f"k-{r}-{c}={v}" for r, row in enumerate([[1, 2, 1], [0, 0, 0], [-1, -2, -1]])
-                     for c, v in enumerate(row))
+    cells = "&".join(
+        f"k-{r}-{c}={v}" for r, row in enumerate([[1, 2, 1], [0, 0, 0], [-1, -2, -1]]) for c, v in enumerate(row)
+    )
     response = client.get(f"/?{cells}&preset=&loaded=&rows=3&cols=3&edge=wrap&x=3&y=4&pin=1&good=")
     assert response.status_code == 303
     target = urlsplit(response.headers["Location"])
@@ -137,11 +146,14 @@ def test_clipped_values_are_marked(client):
     assert 'data-clipped="true"' in html and 'class="clipped"' in html
 
 
-@pytest.mark.parametrize("view, present, absent", [
-    ("matrix", ["matrix"], ["explain", "play-explain", "k-0-0"]),
-    ("inspect", ["input-image", "output-image", "explain", "k-1-1"], ["play-explain", "matrix"]),
-    ("playground", ["play-input-image", "play-output-image", "play-explain", "k-1-1", "file"], ["explain"]),
-])
+@pytest.mark.parametrize(
+    "view, present, absent",
+    [
+        ("matrix", ["matrix"], ["explain", "play-explain", "k-0-0"]),
+        ("inspect", ["input-image", "output-image", "explain", "k-1-1"], ["play-explain", "matrix"]),
+        ("playground", ["play-input-image", "play-output-image", "play-explain", "k-1-1", "file"], ["explain"]),
+    ],
+)
 def test_embed_views(client, view, present, absent):
     response = client.get(f"/embed?view={view}&kernel=emboss")
     assert response.status_code == 200
@@ -159,8 +171,14 @@ def test_fragment_regions_follow_the_view(client):
     full = client.get("/fragment?kernel=blur").data.decode()
     assert partial_targets(full) == [*REGIONS_BY_VIEW[None], "region-hashes"]
     pointed = client.get("/fragment?kernel=blur&px=3&py=4&part=play").data.decode()
-    assert partial_targets(pointed) == ["play-region", "play-marks-in", "play-marks-out", "play-panel", "play-pixel",
-                                        "region-hashes"]
+    assert partial_targets(pointed) == [
+        "play-region",
+        "play-marks-in",
+        "play-marks-out",
+        "play-panel",
+        "play-pixel",
+        "region-hashes",
+    ]
     embed = client.get("/fragment?kernel=blur&view=playground").data.decode()
     assert "inspect-region" not in partial_targets(embed) and "play-region" in partial_targets(embed)
     address = client.get("/fragment?kernel=blur&view=inspect").headers["X-Page-Url"]
@@ -212,14 +230,19 @@ def test_the_page_carries_the_hashes_of_its_regions(client):
     assert page.by_id("region-hashes")["data-hashes"] == fragment.by_id("region-hashes")["data-hashes"]
 
 
-FORM = ("preset=&loaded=&rows=3&cols=3&k-0-0=0&k-0-1=-1&k-0-2=0&k-1-0=-1&k-1-1=5&k-1-2=-1&k-2-0=0&k-2-1=-1"
-        "&k-2-2=0&edge=wrap&image=camera&good=image%3Dcamera%26kernel%3Dblur")
+FORM = (
+    "preset=&loaded=&rows=3&cols=3&k-0-0=0&k-0-1=-1&k-0-2=0&k-1-0=-1&k-1-1=5&k-1-2=-1&k-2-0=0&k-2-1=-1"
+    "&k-2-2=0&edge=wrap&image=camera&good=image%3Dcamera%26kernel%3Dblur"
+)
 
 
-@pytest.mark.parametrize(("element", "api"), [
-    ("play-output-image", "/api/output.png?image=camera&kernel=sharpen&edge=wrap"),
-    ("output-image", "/api/output.png?image=face&kernel=sharpen&edge=wrap"),
-])
+@pytest.mark.parametrize(
+    ("element", "api"),
+    [
+        ("play-output-image", "/api/output.png?image=camera&kernel=sharpen&edge=wrap"),
+        ("output-image", "/api/output.png?image=face&kernel=sharpen&edge=wrap"),
+    ],
+)
 def test_a_picture_loads_straight_from_the_form_fields(client, element, api):
     src = f"/picture?img={element}&{FORM}"
     preview = api.replace("/api/output.png", "/api/preview/output")
@@ -243,8 +266,11 @@ def test_a_picture_needs_the_id_of_an_output_picture_of_the_view(client):
 def test_answers_keep_a_picture_address_that_shows_the_same_picture(client):
     shown = f"/picture?img=play-output-image&{FORM}&compare-menu-0="
     other = shown.replace("edge=wrap", "edge=mirror")
-    for header, src in ((shown, shown), (other, "/api/preview/output?image=camera&kernel=sharpen&edge=wrap"),
-                        ("https://example.com" + shown, "/api/preview/output?image=camera&kernel=sharpen&edge=wrap")):
+    for header, src in (
+        (shown, shown),
+        (other, "/api/preview/output?image=camera&kernel=sharpen&edge=wrap"),
+        ("https://example.com" + shown, "/api/preview/output?image=camera&kernel=sharpen&edge=wrap"),
+    ):
         answer = client.get(f"/fragment?{FORM}", headers={"X-Pictures": json.dumps({"play-output-image": header})})
         assert tags(answer.data).by_id("play-output-image")["src"] == src
     for garbage in ("{", "[1]", '{"play-output-image": 3}', "[" * 2000, '{"a":' * 5000):
@@ -296,12 +322,17 @@ def test_a_pointer_answer_sends_the_marks_and_the_panel_not_the_figures_around_t
         answer = client.get(f"/fragment?image=camera&kernel=blur&{query}&part={part}", headers={"X-Regions": shown})
         html = answer.data.decode()
         assert partial_targets(html) == [f"{part}-marks-in", f"{part}-marks-out", f"{part}-panel", "region-hashes"]
-    assert 'title="3×3 window around input x 9, y 4"' in client.get(
-        "/fragment?image=camera&kernel=blur&px=9&py=4&x=5&y=6&part=play", headers={"X-Regions": shown}).data.decode()
+    assert (
+        'title="3×3 window around input x 9, y 4"'
+        in client.get(
+            "/fragment?image=camera&kernel=blur&px=9&py=4&x=5&y=6&part=play", headers={"X-Regions": shown}
+        ).data.decode()
+    )
     # Pinning changes the figure (its marks turn orange), and an edit its pictures: both send the figure again,
     # but not marks that stay where they are.
-    pinned = client.get("/fragment?image=camera&kernel=blur&px=3&py=4&x=5&y=6&ppin=1&part=play",
-                        headers={"X-Regions": shown}).data.decode()
+    pinned = client.get(
+        "/fragment?image=camera&kernel=blur&px=3&py=4&x=5&y=6&ppin=1&part=play", headers={"X-Regions": shown}
+    ).data.decode()
     assert "play-region" in partial_targets(pinned)
     edited = client.get("/fragment?image=camera&kernel=sharpen&px=3&py=4&x=5&y=6", headers={"X-Regions": shown})
     sent = partial_targets(edited.data.decode())

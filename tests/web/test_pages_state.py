@@ -83,11 +83,20 @@ def test_parts():
     assert read_parts("") is None and read_parts("all") is None and read_parts("play,bogus") is None
 
 
-@pytest.mark.parametrize("value, signed, text", [
-    (0, False, "0"), (-0.0, True, "0"), (5, True, "+5"), (-129, False, "\u2212129"), (0.0625, False, "0.0625"),
-    (112.49999, False, "112.5"), (1 / 3, True, "+0.3333"), (-2.5e-7, False, "\u22122.500e\u22127"),
-    (1234.56, False, "1234.6"),
-])
+@pytest.mark.parametrize(
+    "value, signed, text",
+    [
+        (0, False, "0"),
+        (-0.0, True, "0"),
+        (5, True, "+5"),
+        (-129, False, "\u2212129"),
+        (0.0625, False, "0.0625"),
+        (112.49999, False, "112.5"),
+        (1 / 3, True, "+0.3333"),
+        (-2.5e-7, False, "\u22122.500e\u22127"),
+        (1234.56, False, "1234.6"),
+    ],
+)
 def test_numbers_for_people(value, signed, text):
     assert fmt(value, signed=signed) == text
 
@@ -97,6 +106,7 @@ def test_value_shades_always_have_readable_text():
         def linear(c):
             s = c / 255
             return s / 12.92 if s <= 0.04045 else ((s + 0.055) / 1.055) ** 2.4
+
         return 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b)
 
     for level in range(256):

@@ -40,8 +40,13 @@ def test_kernel_crop_says_rescaled_only_when_it_rescales(client):
 
 def test_the_histogram_labels_never_overlap_even_for_a_narrow_range(client):
     label = re.compile(r'<text x="([0-9.]+)" y="[0-9]+" text-anchor="start"\s+class="hist-(bottom|top)">([^<]*)<')
-    for query in ("image=camera&kernel=box(31)", "image=brick&kernel=box(31)", "image=astronaut&kernel=blur",
-                  "image=camera&kernel=sharpen&display=stretch", "image=step&kernel=box(63)"):
+    for query in (
+        "image=camera&kernel=box(31)",
+        "image=brick&kernel=box(31)",
+        "image=astronaut&kernel=blur",
+        "image=camera&kernel=sharpen&display=stretch",
+        "image=step&kernel=box(63)",
+    ):
         page = client.get(f"/?{query}").get_data(as_text=True)
         svg = page.split('id="play-histogram"')[1].split("</svg>")[0]
         for place in ("bottom", "top"):

@@ -33,8 +33,9 @@ def test_uploads_past_the_limit_get_429_with_retry_after_and_words(tmp_path):
     assert refused.status_code == 429
     assert int(refused.headers["Retry-After"]) > 0
     assert "too many uploads from your network" in refused.get_json()["error"]
-    other = client.post("/api/images", data={"file": (io.BytesIO(png(10)), "p.png")},
-                        environ_base={"REMOTE_ADDR": "10.0.0.2"})
+    other = client.post(
+        "/api/images", data={"file": (io.BytesIO(png(10)), "p.png")}, environ_base={"REMOTE_ADDR": "10.0.0.2"}
+    )
     assert other.status_code == 201  # another address has its own count
 
 
@@ -57,15 +58,18 @@ def test_the_page_says_it_in_words(tmp_path):
     assert "too many new pictures from your network" in refused.get_data(as_text=True)
 
 
-@pytest.mark.parametrize(("headers", "status"), [
-    ({}, 201),
-    ({"Sec-Fetch-Site": "same-origin", "Origin": "http://localhost"}, 201),
-    ({"Origin": "http://localhost"}, 201),
-    ({"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"}, 403),
-    ({"Origin": "https://evil.example"}, 403),
-    ({"Sec-Fetch-Site": "same-site", "Origin": "https://other.localhost"}, 403),
-    ({"Sec-Fetch-Site": "cross-site", "Origin": "https://course.example.org"}, 201),
-])
+@pytest.mark.parametrize(
+    ("headers", "status"),
+    [
+        ({}, 201),
+        ({"Sec-Fetch-Site": "same-origin", "Origin": "http://localhost"}, 201),
+        ({"Origin": "http://localhost"}, 201),
+        ({"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"}, 403),
+        ({"Origin": "https://evil.example"}, 403),
+        ({"Sec-Fetch-Site": "same-site", "Origin": "https://other.localhost"}, 403),
+        ({"Sec-Fetch-Site": "cross-site", "Origin": "https://course.example.org"}, 201),
+    ],
+)
 def test_cross_site_uploads_are_refused_unless_allowed(tmp_path, headers, status):
     client = make(tmp_path, UPLOAD_ALLOWED_ORIGINS=["https://course.example.org"])
     answer = post(client, 1, **headers)

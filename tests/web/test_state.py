@@ -26,15 +26,38 @@ def test_defaults():
 
 def test_every_parameter():
     state = parse_state(
-        {"image": "camera", "kernel": "1,2;3,4;5/2,-1e-1", "origin": "2,1", "op": "convolve",
-         "edge": "constant", "cval": "12.5", "normalize": "1", "divisor": "1/4", "offset": "128",
-         "stride": "2,3", "dilation": "2", "repeat": "4", "color": "rgb", "display": "abs"},
+        {
+            "image": "camera",
+            "kernel": "1,2;3,4;5/2,-1e-1",
+            "origin": "2,1",
+            "op": "convolve",
+            "edge": "constant",
+            "cval": "12.5",
+            "normalize": "1",
+            "divisor": "1/4",
+            "offset": "128",
+            "stride": "2,3",
+            "dilation": "2",
+            "repeat": "4",
+            "color": "rgb",
+            "display": "abs",
+        },
         PRESETS,
     )
     assert state.preset is None
     np.testing.assert_array_equal(state.kernel, [[1, 2], [3, 4], [2.5, -0.1]])
-    assert state.options == Options(op="convolve", edge="constant", cval=12.5, normalize=True, divisor=0.25,
-                                    offset=128, stride=(2, 3), dilation=(2, 2), repeat=4, origin=(2, 1))
+    assert state.options == Options(
+        op="convolve",
+        edge="constant",
+        cval=12.5,
+        normalize=True,
+        divisor=0.25,
+        offset=128,
+        stride=(2, 3),
+        dilation=(2, 2),
+        repeat=4,
+        origin=(2, 1),
+    )
     assert _same(parse_state(state.to_query(), PRESETS), state)
 
 
@@ -71,18 +94,38 @@ small = st.integers(1, 5)
 
 @settings(max_examples=60, deadline=None)
 @given(
-    rows=small, cols=small, data=st.data(), edge=st.sampled_from(EDGE_MODES), display=st.sampled_from(DISPLAYS),
-    op=st.sampled_from(["correlate", "convolve"]), normalize=st.booleans(),
-    stride=st.tuples(small, small), dilation=st.tuples(small, small), repeat=st.integers(1, 10),
+    rows=small,
+    cols=small,
+    data=st.data(),
+    edge=st.sampled_from(EDGE_MODES),
+    display=st.sampled_from(DISPLAYS),
+    op=st.sampled_from(["correlate", "convolve"]),
+    normalize=st.booleans(),
+    stride=st.tuples(small, small),
+    dilation=st.tuples(small, small),
+    repeat=st.integers(1, 10),
     number=st.floats(-1000, 1000, allow_nan=False).filter(lambda v: v != 0),
 )
 def test_to_query_round_trips(rows, cols, data, edge, display, op, normalize, stride, dilation, repeat, number):
     weights = data.draw(st.lists(st.floats(-100, 100, allow_nan=False), min_size=rows * cols, max_size=rows * cols))
     origin = data.draw(st.none() | st.tuples(st.integers(0, rows - 1), st.integers(0, cols - 1)))
     state = State(
-        image="face", kernel=np.array(weights).reshape(rows, cols), preset=None,
-        options=Options(op=op, edge=edge, cval=number, normalize=normalize, divisor=number, offset=-number,
-                        stride=stride, dilation=dilation, repeat=repeat, origin=origin),
-        color="rgb", display=display,
+        image="face",
+        kernel=np.array(weights).reshape(rows, cols),
+        preset=None,
+        options=Options(
+            op=op,
+            edge=edge,
+            cval=number,
+            normalize=normalize,
+            divisor=number,
+            offset=-number,
+            stride=stride,
+            dilation=dilation,
+            repeat=repeat,
+            origin=origin,
+        ),
+        color="rgb",
+        display=display,
     )
     assert _same(parse_state(state.to_query(), PRESETS), state)

@@ -27,8 +27,19 @@ def round_trip(state: State) -> State:
     return again
 
 
-@pytest.mark.parametrize("text", ["gaussian(7,1.5)", "motion(9,30)", "box(5)", "log(9,1.4)", "sobel-x(5)",
-                                  "scharr-y(3)", "unsharp(1.5,2)", "sharpen(0.8)"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "gaussian(7,1.5)",
+        "motion(9,30)",
+        "box(5)",
+        "log(9,1.4)",
+        "sobel-x(5)",
+        "scharr-y(3)",
+        "unsharp(1.5,2)",
+        "sharpen(0.8)",
+    ],
+)
 def test_generators_survive_the_permalink(text):
     state = parse_state({"kernel": text}, PRESETS)
     assert state.generator == text and state.preset is None and state.kernel_text == text
@@ -51,8 +62,12 @@ def test_an_origin_can_sit_anywhere_in_a_generated_kernel():
 
 
 def test_combine_defaults_to_the_transpose_partner_and_keeps_it_out_of_the_permalink():
-    for first, second in (("sobel-left", "sobel-top"), ("scharr-bottom", "scharr-right"),
-                          ("sobel-x(5)", "sobel-y(5)"), ("-1,0,1;-2,0,2;-1,0,1", "sobel-bottom")):
+    for first, second in (
+        ("sobel-left", "sobel-top"),
+        ("scharr-bottom", "scharr-right"),
+        ("sobel-x(5)", "sobel-y(5)"),
+        ("-1,0,1;-2,0,2;-1,0,1", "sobel-bottom"),
+    ):
         state = parse_state({"kernel": first, "combine": "magnitude"}, PRESETS)
         assert state.kernel2.text == second and state.kernel2_default
         np.testing.assert_array_equal(state.kernel2.weights, state.kernel.T)
@@ -104,8 +119,17 @@ def test_bad_parameters_name_their_field(args, field, words):
 
 
 def test_compare_lists_up_to_four_kernels_and_each_slot_is_a_plain_state():
-    state = parse_state({"kernel": "sharpen", "origin": "0,0", "edge": "wrap", "combine": "direction",
-                         "kernel2": "blur", "compare": "blur|sobel-x(5)|1,2;3,4|motion(9,30)"}, PRESETS)
+    state = parse_state(
+        {
+            "kernel": "sharpen",
+            "origin": "0,0",
+            "edge": "wrap",
+            "combine": "direction",
+            "kernel2": "blur",
+            "compare": "blur|sobel-x(5)|1,2;3,4|motion(9,30)",
+        },
+        PRESETS,
+    )
     assert state.slots == 4
     assert [c.text for c in state.compare] == ["blur", "sobel-x(5)", "1,2;3,4", "motion(9,30)"]
     assert state.to_query()["compare"] == "blur|sobel-x(5)|1,2;3,4|motion(9,30)"
@@ -123,8 +147,11 @@ def test_compare_lists_up_to_four_kernels_and_each_slot_is_a_plain_state():
 
 @settings(max_examples=30, deadline=None)
 @given(
-    size=st.sampled_from([1, 3, 7, 63]), sigma=st.floats(0.01, 20), amount=st.floats(0, 10),
-    angle=st.floats(-720, 720), combine=st.sampled_from([None, "magnitude", "direction"]),
+    size=st.sampled_from([1, 3, 7, 63]),
+    sigma=st.floats(0.01, 20),
+    amount=st.floats(0, 10),
+    angle=st.floats(-720, 720),
+    combine=st.sampled_from([None, "magnitude", "direction"]),
 )
 def test_generated_states_round_trip(size, sigma, amount, angle, combine):
     args = {"kernel": f"gaussian({size},{sigma!r})", "compare": f"motion({size},{angle!r})|unsharp({amount!r},1)"}
@@ -183,8 +210,18 @@ def test_tools_keep_a_combined_pair_consistent():
 
 def test_tool_links_cover_every_tool():
     links = tool_links(parse_state({"kernel": "sobel-left", "image": "face"}, PRESETS), PRESETS)
-    assert set(links) == {"rotate-left", "rotate-right", "flip-h", "flip-v", "transpose", "reset", "clear",
-                          "randomise", "grow", "shrink"}
+    assert set(links) == {
+        "rotate-left",
+        "rotate-right",
+        "flip-h",
+        "flip-v",
+        "transpose",
+        "reset",
+        "clear",
+        "randomise",
+        "grow",
+        "shrink",
+    }
     assert links["transpose"]["query"] == "image=face&kernel=sobel-top"
     assert links["grow"]["rows"] == 5 and links["shrink"]["kernel"] == "0"
     tiny = tool_links(parse_state({"kernel": "1"}, PRESETS), PRESETS)
@@ -211,8 +248,12 @@ def test_an_edited_preset_is_spelled_the_same_way_when_much_shorter():
     assert len(format_kernel(big.kernel)) > 10 * len(big.kernel_text)
 
 
-@given(st.lists(st.tuples(st.integers(0, 6), st.integers(0, 6),
-                          st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False)), max_size=49))
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 6), st.integers(0, 6), st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False)),
+        max_size=49,
+    )
+)
 @settings(max_examples=60, deadline=None)
 def test_any_edits_read_back_as_exactly_the_same_weights(edits):
     weights = gaussian(7, 1.5)
@@ -225,13 +266,16 @@ def test_any_edits_read_back_as_exactly_the_same_weights(edits):
     np.testing.assert_array_equal(again.kernel + 0.0, weights + 0.0)
 
 
-@pytest.mark.parametrize(("text", "says"), [
-    ("gaussian(5,1) r6c1=0", "r6c1 is outside the 5×5 kernel"),
-    ("gaussian(5,1) r1c1=abc", "kernel"),
-    ("gaussian(5,1) row1=0", "rROWcCOL=VALUE"),
-    ("nosuch r1c1=0", "must be a preset name"),
-    ("gaussian(5,1) r1c1=nan", "kernel"),
-])
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("gaussian(5,1) r6c1=0", "r6c1 is outside the 5×5 kernel"),
+        ("gaussian(5,1) r1c1=abc", "kernel"),
+        ("gaussian(5,1) row1=0", "rROWcCOL=VALUE"),
+        ("nosuch r1c1=0", "must be a preset name"),
+        ("gaussian(5,1) r1c1=nan", "kernel"),
+    ],
+)
 def test_edits_that_cannot_apply_are_refused_with_the_rule(text, says):
     with pytest.raises(InputError) as caught:
         parse_state({"kernel": text}, PRESETS)

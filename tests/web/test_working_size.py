@@ -33,11 +33,18 @@ def pixels(answer) -> np.ndarray:
     return np.asarray(Image.open(io.BytesIO(answer.data)))
 
 
-@pytest.mark.parametrize(("shape", "size", "expected"), [
-    ((3000, 4000), 512, (443, 591)), ((4000, 3000), 512, (591, 443)), ((512, 512), 512, (512, 512)),
-    ((400, 600), 512, (400, 600)), ((3000, 4000), None, (3000, 4000)), ((100, 100), 4096, (100, 100)),
-    ((2000, 10), 64, (905, 4)),
-])
+@pytest.mark.parametrize(
+    ("shape", "size", "expected"),
+    [
+        ((3000, 4000), 512, (443, 591)),
+        ((4000, 3000), 512, (591, 443)),
+        ((512, 512), 512, (512, 512)),
+        ((400, 600), 512, (400, 600)),
+        ((3000, 4000), None, (3000, 4000)),
+        ((100, 100), 4096, (100, 100)),
+        ((2000, 10), 64, (905, 4)),
+    ],
+)
 def test_working_shape_keeps_the_aspect_and_never_scales_up(shape, size, expected):
     assert working_shape(*shape, size) == expected
     height, width = working_shape(*shape, size)
