@@ -44,6 +44,7 @@ test-fast: $(VENV)/.dev
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/hadolint --failure-threshold warning Dockerfile
 
 ## The engine and request benchmark table (all sizes); bench-quick: 512² only.
