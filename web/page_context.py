@@ -20,10 +20,11 @@ from web.compare_view import CompareView, default_pixel, output_size, slot_state
 from web.compute import Services
 from web.export_view import ExportsView
 from web.extra_regions import add_extra_regions
+from web.kernel_form import MAX_GRID_SIDE, KernelForm
 from web.kernel_info import KernelFacts, kernel_facts
 from web.kernel_summary import KernelInfo, heatmap, kernel_info
 from web.options_view import OptionsView, build_options_view
-from web.page_state import MAX_GRID_SIDE, VIEWS, KernelForm, PageRequest, Selection, read_page, read_parts
+from web.page_state import VIEWS, PageRequest, Selection, read_page, read_parts
 from web.page_view import (
     DEFAULT_FACE_PIXEL,
     Heatmap,
