@@ -34,6 +34,8 @@ _NUMBER = re.compile(rf"([+-]?)({_DECIMAL})(?:\s*/\s*({_DECIMAL}))?", re.ASCII)
 _INTEGER = re.compile(r"\d{1,15}", re.ASCII)
 
 NUMBER_SYNTAX = "a decimal like 1.5, -2 or 1e-3, or a fraction like 1/16"
+MINUS = "\u2212"
+"""The minus sign shown to people; text that is read back (links, cells) keeps the hyphen-minus."""
 """How a number may be written, as quoted in error messages."""
 
 _MAX_SHOWN = f"{MAX_ABS_NUMBER:.0e}".replace("e+0", "e").replace("e+", "e")  # "1e9", as people write it
@@ -205,6 +207,30 @@ def format_number(value: float) -> str:
         mantissa, exponent = text.split("e")
         text = f"{mantissa}e{int(exponent)}"
     return text
+
+
+def format_for_people(value: float | None, *, signed: bool = False) -> str:
+    """A number to read, on the page and in its sentences: integers as they are, others to 4 significant digits
+    (``1.965e−5`` when tiny, one decimal from 1000 up), a real minus sign (:data:`MINUS`), ``+`` in front when
+    ``signed``, and "—" for None. Links and cells use :func:`format_number`, which reads back exactly."""
+    if value is None:
+        return "—"
+    v = float(value)
+    if abs(v - round(v)) < 1e-9 and abs(v) < 1e15:
+        v = float(round(v))
+        text = str(int(v))
+    elif abs(v) >= 1000:
+        text = f"{v:.1f}"
+    else:
+        text = f"{v:.4g}"
+        if "e" in text:  # 1.965e−5: no padded exponent, and a real minus, which a line never breaks after
+            mantissa, exponent = f"{v:.3e}".split("e")
+            text = f"{mantissa}e{int(exponent)}".replace("e-", "e" + MINUS)
+    if text in ("0", "-0"):
+        return "0"
+    if text.startswith("-"):
+        return MINUS + text[1:]
+    return ("+" + text) if signed else text
 
 
 def format_kernel(kernel: np.ndarray) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from kernels.engine import effective_weights
-from kernels.kernel_text import format_kernel
+from kernels.kernel_text import format_for_people, format_kernel
 from kernels.options import Options
 from kernels.presets import is_separable
 
@@ -87,12 +87,6 @@ class Properties:
         }
 
 
-def short(value: float) -> str:
-    """A number for a sentence: up to 4 significant digits, no "-0"."""
-    text = f"{float(value):.4g}"
-    return "0" if text in ("-0", "0") else text
-
-
 def _near(value: float, target: float, scale: float) -> bool:
     return abs(value - target) <= SUM_TOLERANCE * max(scale, 1e-300)
 
@@ -112,7 +106,7 @@ def classify_gain(gain: float, magnitude: float) -> str:
 
 def meaning_sentence(kind: str, gain: float) -> str:
     """What a flat area becomes, in words, for a :data:`MEANINGS` kind and its gain."""
-    g = short(gain)
+    g = format_for_people(gain)
     if kind == "empty":
         return "Every weight is 0, so every output pixel is 0 (black): nothing of the image gets through."
     if kind == "keeps":
@@ -128,7 +122,7 @@ def meaning_sentence(kind: str, gain: float) -> str:
     if kind == "brightens":
         return f"A flat area comes out {g} times as bright, so the image brightens and light areas clip at 255."
     if kind == "darkens":
-        return f"A flat area comes out at {short(gain * 100)}% of its brightness, so the image darkens."
+        return f"A flat area comes out at {format_for_people(gain * 100)}% of its brightness, so the image darkens."
     return (
         f"A flat area is multiplied by {g}, a negative number: bright areas come out below 0, like a negative. "
         "Clamp shows them black; abs or mid-grey show them."
@@ -145,7 +139,7 @@ def _flat_gain(kernel: np.ndarray, options: Options) -> tuple[float, float, str]
     if options.normalize and float(np.sum(kernel)) != 0:
         steps.append("normalising")
     if divisor != 1:
-        steps.append(f"dividing by {short(divisor)}")
+        steps.append(f"dividing by {format_for_people(divisor)}")
     how = f"After {' and '.join(steps)}, " if steps else ""
     return gain, magnitude, how
 
@@ -180,7 +174,7 @@ def kernel_properties(kernel: np.ndarray, options: Options | None = None) -> Pro
     sentence = meaning_sentence(meaning, gain)
     meaning_text = how + sentence[0].lower() + sentence[1:] if how else sentence
     if options.offset:
-        meaning_text += f" The offset then adds {short(options.offset)} to every pixel."
+        meaning_text += f" The offset then adds {format_for_people(options.offset)} to every pixel."
 
     separable, factors, rank = is_separable(weights)
     taps = kh * kw
@@ -188,8 +182,8 @@ def kernel_properties(kernel: np.ndarray, options: Options | None = None) -> Pro
     if rank == 0:
         separable_text = "All weights are 0: there is nothing to multiply."
     elif two_pass is not None:
-        column = ", ".join(short(v) for v in factors[0])  # type: ignore[index]
-        row = ", ".join(short(v) for v in factors[1])  # type: ignore[index]
+        column = ", ".join(format_for_people(v) for v in factors[0])  # type: ignore[index]
+        row = ", ".join(format_for_people(v) for v in factors[1])  # type: ignore[index]
         separable_text = (
             f"Separable: the column [{column}] times the row [{row}], so it can run as two 1-D "
             f"passes: {kh} + {kw} = {two_pass} multiply-adds per pixel instead of {kh} × {kw} = {taps}."

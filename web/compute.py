@@ -114,6 +114,10 @@ class Services:
     pngs: LRU = field(default_factory=lambda: LRU(64, 128 * 1024 * 1024))
     picture_keys: LRU = field(default_factory=lambda: LRU(256))
     """The cache key of the picture each ``/picture?…`` address shows (see ``web.pictures``)."""
+    histograms: LRU = field(default_factory=lambda: LRU(32, 8 * 1024 * 1024))
+    """Each output's raw-value histogram (see ``web.histogram_view``)."""
+    edge_tables: LRU = field(default_factory=lambda: LRU(64))
+    """Section 2's edge-mode corner tables, by kernel size and options (see ``web.options_view``)."""
     budget: Budget = field(default_factory=Budget)
     heavy: HeavyPool = field(init=False)
 

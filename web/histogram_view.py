@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from kernels.display import SIGNED_LUT, signed_scale
 from kernels.histogram import RawHistogram, raw_histogram
-from web.compute import LRU, Services
+from web.compute import Services
 from web.panel import fmt
 from web.state import State
 
@@ -21,9 +21,6 @@ WIDTH = 300.0
 PLOT_TOP, PLOT_HEIGHT = 16.0, 52.0
 SIDE = 4.0
 HEIGHT = PLOT_TOP + PLOT_HEIGHT + 16.0
-
-_CACHE = LRU(32, 8 * 1024 * 1024)
-"""Histograms of recent results: pointing at pixels redraws the region around them many times."""
 
 
 @dataclass
@@ -86,7 +83,7 @@ def histogram_view(services: Services, state: State, area: str) -> HistogramView
     (the direction of a gradient pair is drawn as hues)."""
     if state.combine == "direction":
         return None
-    hist = _CACHE.get_or_make(
+    hist = services.histograms.get_or_make(
         ("histogram", *state.cache_key()), lambda: raw_histogram(services.raw(state)[0], state.display)
     )
     view = build_view(hist, state.display, area)

@@ -9,9 +9,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from kernels.engine import effective_weights, plan
+from kernels.kernel_text import format_for_people
 from kernels.options import Options
 from kernels.presets import Preset
-from kernels.properties import kernel_properties, short
+from kernels.properties import kernel_properties
 from web.kernel_edit import tool_links
 from web.state import State
 
@@ -149,7 +150,7 @@ class KernelFacts:
 
 
 def _vector(values: np.ndarray) -> list[str]:
-    texts = [short(v) for v in values]
+    texts = [format_for_people(v) for v in values]
     if len(texts) <= MAX_VECTOR_SHOWN:
         return texts
     return [*texts[:3], "…", *texts[-3:]]
@@ -164,7 +165,7 @@ def kernel_facts(weights: np.ndarray, options: Options) -> KernelFacts:
     return KernelFacts(
         rows=p.rows,
         cols=p.cols,
-        sum=short(p.sum),
+        sum=format_for_people(p.sum),
         meaning=p.meaning,
         label=MEANING_LABELS[p.meaning],
         meaning_text=p.meaning_text,

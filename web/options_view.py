@@ -13,7 +13,7 @@ from kernels.display import SIGNED_COLOURS
 from kernels.errors import InputError
 from kernels.kernelcrop import kernel_sum
 from kernels.options import Options
-from web.compute import LRU, Services
+from web.compute import Services
 from web.edge_view import EdgeComparison, build_edge_comparison
 from web.kernel_info import output_size
 from web.page_view import face_state
@@ -32,9 +32,6 @@ PIXEL_FORMULAS = {
     "stretch": "pixel = round((value − min) ÷ (max − min) × 255), min and max over the whole output",
     "signed": f"colour from value ÷ max |value|: {SIGNED_COLOURS}",
 }
-
-_EDGES = LRU(64)
-"""Edge-mode tables by (picture, kernel size, options)."""
 
 
 @dataclass
@@ -74,7 +71,7 @@ def build_options_view(services: Services, state: State, view: str | None) -> Op
     edges = None
     if view in (None, "inspect"):
         # Only the kernel's size and the options shape the corner tables: typing new weights reuses them.
-        edges = _EDGES.get_or_make(
+        edges = services.edge_tables.get_or_make(
             (face.image, state.kernel.shape, o),
             lambda: build_edge_comparison(services.engine_input(face), state.kernel.shape, o),
         )

@@ -15,6 +15,7 @@ from typing import NamedTuple
 import numpy as np
 
 from kernels.display import SIGNED_COLOURS
+from kernels.kernel_text import format_for_people as fmt
 from kernels.kernelcrop import kernel_sum
 from kernels.options import Options
 
@@ -25,7 +26,6 @@ WHY_CORRELATE = (
     "PyTorch’s conv2d and OpenCV’s filter2D correlate: their kernels are learned or designed for the job, so "
     "flipping them first would gain nothing, and for kernels that look the same turned 180° the two are equal."
 )
-MINUS = "\u2212"
 CHANNEL_TITLES = {"gray": "Grey (luma)", "R": "Red", "G": "Green", "B": "Blue"}
 _CHANNEL_RGB = {"gray": (1, 1, 1), "R": (1, 0, 0), "G": (0, 1, 0), "B": (0, 0, 1)}
 _EDGE_VERBS = {
@@ -34,29 +34,6 @@ _EDGE_VERBS = {
     "mirror": "mirrored from",
     "symmetric": "mirrored from",
 }
-
-
-def fmt(value: float | None, *, signed: bool = False) -> str:
-    """A number for people: integers as they are, others to 4 significant digits (``1.965e−5`` when tiny); a
-    real minus sign."""
-    if value is None:
-        return "—"
-    v = float(value)
-    if abs(v - round(v)) < 1e-9 and abs(v) < 1e15:
-        v = float(round(v))
-        text = str(int(v))
-    elif abs(v) >= 1000:
-        text = f"{v:.1f}"
-    else:
-        text = f"{v:.4g}"
-        if "e" in text:  # 1.965e−5: no padded exponent, and a real minus, which a line never breaks after
-            mantissa, exponent = f"{v:.3e}".split("e")
-            text = f"{mantissa}e{int(exponent)}".replace("e-", "e" + MINUS)
-    if text in ("0", "-0"):
-        return "0"
-    if text.startswith("-"):
-        return MINUS + text[1:]
-    return ("+" + text) if signed else text
 
 
 def shade(value: float, channel: str) -> tuple[str, str]:

@@ -231,3 +231,21 @@ def test_a_presets_explanation_appears_right_under_the_menu(page, live_server):
         assert 0 <= gap <= 200, (above, under)
         assert under["x"] < above["x"] + above["width"] and above["x"] < under["x"] + under["width"], (above, under)
         assert under["y"] + under["height"] <= grid["y"], (under, grid)
+
+
+def test_colour_by_sign_and_rgb_cannot_be_chosen_together_and_say_why(page, live_server):
+    page.goto(live_server + "/?display=signed")
+    rgb = page.locator('input[name="color"][value="rgb"]')
+    expect(rgb).to_be_disabled()
+    reason = page.locator("#rgb-needs")
+    expect(reason).to_contain_text("Colour by sign shows one channel")
+    assert rgb.get_attribute("aria-describedby") == "rgb-needs"  # read out with the choice it explains
+    rgb_box, reason_box = rgb.bounding_box(), reason.bounding_box()
+    assert 0 <= reason_box["y"] - rgb_box["y"] < 200  # next to the control, not somewhere down the page
+
+    page.goto(live_server + "/?color=rgb")
+    signed = page.locator('#display option[value="signed"]')
+    expect(signed).to_be_disabled()
+    expect(signed).to_contain_text("choose grey (luma) first")
+    page.locator('input[name="color"][value="gray"]').check()
+    expect(signed).to_be_enabled(timeout=TIMEOUT_MS)

@@ -31,7 +31,7 @@ IDENTITY = np.array([[0.0, 0, 0], [0, 1, 0], [0, 0, 0]])
         (PRESETS["laplacian-8"].weights, "edges", ["become 0"]),
         (2 * IDENTITY, "brightens", ["2 times as bright", "brightens"]),
         (0.5 * IDENTITY, "darkens", ["50% of its brightness", "darkens"]),
-        (-IDENTITY, "inverts", ["-1", "negative", "abs or mid-grey"]),
+        (-IDENTITY, "inverts", ["\u22121", "negative", "abs or mid-grey"]),
         (np.zeros((3, 3)), "empty", ["Every weight is 0"]),
     ],
 )
