@@ -360,6 +360,9 @@
     waiting.clear();
     hashes();
     followAttributes();
+    // The dock's width follows the kernel grid's (see .bench[data-dock] in style.css).
+    const bench = document.querySelector(".bench"), grid = document.querySelector("[data-kernel-grid]");
+    if (bench) bench.dataset.dock = grid ? grid.dataset.dock : "";
     const panel = document.getElementById("explain");
     if (panel && matrix && matrix.dataset.selected !== `${panel.dataset.inputX},${panel.dataset.inputY}`) {
       showMatrixPixel(Number(panel.dataset.inputX), Number(panel.dataset.inputY));

@@ -69,6 +69,15 @@ class KernelForm:
         return len(self.texts), len(self.texts[0])
 
     @property
+    def dock_width(self) -> str:
+        """How wide the dock beside the sections must be for the grid: "" (up to 4 columns or a heat map),
+        "five" or "wide" (6 or more); the page's ``.bench`` carries it as ``data-dock``."""
+        cols = self.shape[1]
+        if not self.as_grid or cols < 5:
+            return ""
+        return "five" if cols == 5 else "wide"
+
+    @property
     def as_grid(self) -> bool:
         """Small enough to edit cell by cell (else a heat map)."""
         return max(self.shape) <= MAX_GRID_SIDE

@@ -54,3 +54,20 @@ def test_an_edited_seven_by_seven_gaussian_keeps_a_short_link(page, live_server)
     expect(page.locator("#output-image")).to_have_attribute("data-api-src", re.compile("r4c4"), timeout=TIMEOUT_MS)
     shown = page.locator("#output-image").get_attribute("data-api-src")
     assert parse_qs(urlsplit(shown).query)["kernel"] == [kernel]  # the picture is the exact kernel's
+
+
+def test_the_dock_follows_the_grid_as_it_grows_and_shrinks(page, live_server):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"{live_server}/?kernel=sharpen")
+    bench, dock = page.locator(".bench"), page.locator(".dock")
+    expect(bench).to_have_attribute("data-dock", "")
+    narrow = dock.bounding_box()["width"]
+    page.select_option("#cols", "7")
+    expect(page.locator("#k-0-6")).to_have_count(1, timeout=TIMEOUT_MS)
+    expect(bench).to_have_attribute("data-dock", "wide", timeout=TIMEOUT_MS)
+    assert dock.bounding_box()["width"] > narrow + 100
+    assert page.evaluate(FITS)["clipped"] == [] and not page.evaluate(FITS)["grid"]
+    page.select_option("#cols", "3")
+    expect(page.locator("#k-0-6")).to_have_count(0, timeout=TIMEOUT_MS)
+    expect(bench).to_have_attribute("data-dock", "", timeout=TIMEOUT_MS)
+    assert dock.bounding_box()["width"] == narrow
