@@ -8,7 +8,6 @@ read back exactly; a preset or generator with a few changed cells is spelled as 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -23,13 +22,10 @@ from web import generator_form
 from web.grid_texts import exact_rows, readable_texts, restore_exact
 from web.kernel_choice import briefer, parse_kernel_choice, spell_edits
 from web.kernel_edit import page_tool
-from web.state import DEFAULT_KERNEL, State, parse_int
+from web.state import CELL_NAME, DEFAULT_KERNEL, State, parse_int
 
 MAX_GRID_SIDE = 15
 """Largest kernel side edited as a grid of inputs; larger kernels are shown as a heat map."""
-
-CELL = re.compile(r"^k-(\d{1,2})-(\d{1,2})$")
-"""A grid cell's field name, ``k-ROW-COL`` (0-based)."""
 
 
 def record(errors: dict[str, str], make):
@@ -89,7 +85,7 @@ def read_kernel(
     """Decide where the kernel comes from — a newly chosen preset, a generator whose picker or sliders moved,
     the grid cells or ``kernel`` — and read it. ``last`` is the kernel of the last state that worked: grid cells
     still showing its rounded weights read as its exact ones (see :mod:`web.grid_texts`)."""
-    cells = {(int(m[1]), int(m[2])): text for name, text in args.items() if (m := CELL.match(name))}
+    cells = {(int(m[1]), int(m[2])): text for name, text in args.items() if (m := CELL_NAME.match(name))}
     choice = args.get("preset", "").strip()
     loaded = args.get("loaded", "").strip()
     invalid_text = None
@@ -172,7 +168,7 @@ def _base(args: Mapping[str, str], presets: Mapping[str, Preset], *, chosen_pres
         return chosen_preset
     if generator is not None:
         return generator
-    if not any(CELL.match(name) for name in args):
+    if not any(CELL_NAME.match(name) for name in args):
         text = args.get("kernel", "").strip()
         if text in presets or _rows(text, presets):  # a link's own kernel, hand-made ones included
             return text

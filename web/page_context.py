@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -38,15 +37,13 @@ from web.page_view import (
     image_choices,
     working_size_view,
 )
-from web.state import DEFAULT_IMAGE, State, size_text
+from web.state import CELL_NAME, DEFAULT_IMAGE, TRUE_TEXTS, State, size_text
 
 GROUP_TITLES = {"blur": "Blur", "sharpen": "Sharpen", "edges": "Edges", "gradient": "Gradients", "other": "Other"}
 VIEW_TITLES = {"matrix": "An image is a matrix", "inspect": "A kernel at work", "playground": "Playground"}
 EMBED_SIZES = {"matrix": (720, 560), "inspect": (760, 1060), "playground": (760, 1000)}
 """The frame each view's snippet suggests: its pictures and its panel in view without scrolling, at that width
 and at 375 px (a phone)."""
-TRUE_TEXTS = {"1", "on", "true", "yes"}
-CELL_NAME = re.compile(r"^k-(\d+)-(\d+)$")
 
 INSPECT_FIGURES = ("inspect-region", "inspect-marks-in", "inspect-marks-out")
 PLAY_FIGURES = ("play-region", "play-marks-in", "play-marks-out")

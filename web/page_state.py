@@ -30,9 +30,9 @@ from kernels.errors import InputError
 from kernels.presets import Preset
 from web import generator_form
 from web.kernel_choice import conventional_x
-from web.kernel_form import CELL, KernelForm, form_tool, read_kernel, record
+from web.kernel_form import KernelForm, form_tool, read_kernel, record
 from web.pickers import PICKER_PARAMS, fold_pickers
-from web.state import DEFAULT_KERNEL, State, parse_int, parse_state
+from web.state import CELL_NAME, DEFAULT_KERNEL, TRUE_TEXTS, State, parse_int, parse_state
 
 SELECTION_PARAMS: tuple[str, ...] = ("x", "y", "pin", "px", "py", "ppin", "cx", "cy", "cpin")
 FORM_PARAMS: tuple[str, ...] = (
@@ -51,8 +51,6 @@ PARTS: tuple[str, ...] = ("inspect", "play", "compare")
 """Regions a fragment request may ask for alone (``part=play``): pointing at a pixel redraws only its panel."""
 VIEWS: tuple[str, ...] = ("matrix", "inspect", "playground", "compare", "code")
 DEFAULT_VIEW = "inspect"
-
-_TRUE = {"1", "on", "true", "yes"}
 
 
 @dataclass(frozen=True)
@@ -94,7 +92,7 @@ def read_page(args: Mapping[str, str], presets: Mapping[str, Preset], *, embed: 
     errors: dict[str, str] = {}
     good = _good_state(args.get("good", ""), presets)
     args = fold_pickers(args, presets, good)
-    values = {name: value for name, value in args.items() if not CELL.match(name)}
+    values = {name: value for name, value in args.items() if not CELL_NAME.match(name)}
     kernel = read_kernel(args, presets, errors, good.kernel)
     if "good" in args and values.get("combine") and good.combine is None and not values.get("kernel2"):
         # Combine just turned on in the form (a link keeps its kernels): a gradient pair starts from right − left,
@@ -164,7 +162,7 @@ def _selection(args: Mapping[str, str], x_name: str, y_name: str, pin_name: str,
     top = limits.MAX_IMAGE_SIDE - 1
     x = record(errors, lambda: parse_int(args, x_name, 0, top))
     y = record(errors, lambda: parse_int(args, y_name, 0, top))
-    return Selection(x, y, args.get(pin_name, "").strip().lower() in _TRUE)
+    return Selection(x, y, args.get(pin_name, "").strip().lower() in TRUE_TEXTS)
 
 
 def _good_state(text: str, presets: Mapping[str, Preset]) -> State:

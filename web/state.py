@@ -53,8 +53,10 @@ STATE_PARAMS: tuple[str, ...] = (
 MAX_COMPARE = 4
 """Most kernels the ``compare`` parameter may list."""
 COMPARE_SEPARATOR = "|"
-_CELL_NAME = re.compile(r"^k-(\d{1,2})-(\d{1,2})$")
-_TRUE = {"1", "true", "on", "yes"}
+CELL_NAME = re.compile(r"^k-(\d{1,2})-(\d{1,2})$")
+"""A kernel grid cell's field name, ``k-ROW-COL`` (0-based), which may stand in for ``kernel``."""
+TRUE_TEXTS = frozenset({"1", "true", "on", "yes"})
+"""What a checkbox or flag parameter may say for "on" (any case)."""
 _FALSE = {"0", "false", "off", "no"}
 
 
@@ -222,7 +224,7 @@ def parse_state(args: Mapping[str, str], presets: Mapping[str, Preset], extra: I
     cells: dict[tuple[int, int], str] = {}
     values: dict[str, str] = {}
     for name, value in args.items():
-        match = _CELL_NAME.match(name)
+        match = CELL_NAME.match(name)
         if match:
             cells[(int(match[1]), int(match[2]))] = value
         elif name not in allowed:
@@ -373,7 +375,7 @@ def _divisor(values: Mapping[str, str]) -> float:
 
 def _flag(values: Mapping[str, str], name: str) -> bool:
     value = values.get(name, "0").lower()
-    if value in _TRUE:
+    if value in TRUE_TEXTS:
         return True
     if value in _FALSE:
         return False
