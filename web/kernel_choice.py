@@ -61,6 +61,16 @@ class KernelChoice:
         return (k.shape, k.tobytes())
 
 
+def preset_named(weights: np.ndarray, presets: Mapping[str, Preset], prefer: str | None = None) -> str | None:
+    """The name of a preset with exactly these weights, ``prefer`` first when it is one; None when none has."""
+    names = [prefer, *presets] if prefer in presets else list(presets)
+    for name in names:
+        candidate = presets[name].weights  # type: ignore[index]
+        if candidate.shape == weights.shape and np.array_equal(candidate, weights):
+            return name
+    return None
+
+
 def syntax_rule() -> str:
     names = ", ".join(f"{name}(…)" for name in GENERATORS)
     return (

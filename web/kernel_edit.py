@@ -19,7 +19,7 @@ from kernels.generators import transpose_partner as generator_partner
 from kernels.kernel_text import format_number
 from kernels.limits import MAX_KERNEL_SIDE
 from kernels.presets import Preset
-from web.kernel_choice import KernelChoice, transpose_partner
+from web.kernel_choice import KernelChoice, preset_named, transpose_partner
 from web.state import State
 
 QUERY_SAFE = ",;/()"
@@ -34,16 +34,6 @@ def default_seed(kernel: np.ndarray) -> int:
     weights = np.ascontiguousarray(kernel, dtype=np.float64) + 0.0
     digest = hashlib.sha256(repr(weights.shape).encode() + weights.tobytes()).digest()
     return int.from_bytes(digest[:8], "big") % (kernel_tools.MAX_SEED + 1)
-
-
-def _named(weights: np.ndarray, presets: Mapping[str, Preset], prefer: str | None) -> str | None:
-    """A preset with exactly these weights (``prefer`` first), or None."""
-    names = [prefer, *presets] if prefer in presets else list(presets)
-    for name in names:
-        candidate = presets[name].weights  # type: ignore[index]
-        if candidate.shape == weights.shape and np.array_equal(candidate, weights):
-            return name
-    return None
 
 
 def apply_tool(
@@ -75,7 +65,7 @@ def apply_tool(
     generator = None
     if tool == "transpose" and state.generator is not None:
         generator = generator_partner(state.generator)
-    preset = None if generator is not None else _named(weights, presets, state.preset)
+    preset = None if generator is not None else preset_named(weights, presets, state.preset)
     kept_origin = None if origin == kernel_tools.default_origin(weights.shape) else origin
     edited = replace(
         state, kernel=weights, preset=preset, generator=generator, options=replace(state.options, origin=kept_origin)
@@ -88,7 +78,7 @@ def apply_tool(
     second = state.kernel2
     if second.weights.shape != weights.shape:
         resized, _ = kernel_tools.resize(second.weights, None, rows=weights.shape[0], cols=weights.shape[1])
-        second = KernelChoice(resized, preset=_named(resized, presets, None))
+        second = KernelChoice(resized, preset=preset_named(resized, presets, None))
     return replace(edited, kernel2=second, kernel2_default=False)
 
 

@@ -20,7 +20,7 @@ from kernels.kernel_text import parse_number
 from kernels.presets import Preset
 from web import generator_form
 from web.grid_texts import exact_rows, readable_texts, restore_exact
-from web.kernel_choice import briefer, parse_kernel_choice, spell_edits
+from web.kernel_choice import briefer, parse_kernel_choice, preset_named, spell_edits
 from web.kernel_edit import page_tool
 from web.state import CELL_NAME, DEFAULT_KERNEL, State, parse_int
 
@@ -133,7 +133,9 @@ def read_kernel(
         weights = restore_exact(weights, texts, generator_weights(generator) if generator else last)
     if generator is not None and (weights is None or not _same(weights, generator_weights(generator))):
         generator = None  # a cell was edited by hand, or the size changed
-    preset = "" if generator else matching_preset(weights, presets, prefer=choice or args.get("kernel", "").strip())
+    prefer = choice or args.get("kernel", "").strip()
+    named = preset_named(weights, presets, prefer) if weights is not None and not generator else None
+    preset = named or ""
     base = _base(args, presets, chosen_preset=choice if chosen else "", generator=generator)
     param = generator or preset or _spelled(texts, weights, base, presets)
     return KernelForm(texts, param, preset, weights, invalid_text, generator, base, _base_title(base, presets))
@@ -248,18 +250,6 @@ def form_tool(
 def preset_texts(preset: Preset) -> list[list[str]]:
     """A preset's weights as exact cell texts (``1/16``, ``-1``...)."""
     return [row.split(",") for row in preset.kernel_text.split(";")]
-
-
-def matching_preset(weights: np.ndarray | None, presets: Mapping[str, Preset], prefer: str = "") -> str:
-    """The name of a preset with exactly these weights ("" if none); ``prefer`` wins when it matches too."""
-    if weights is None:
-        return ""
-    candidates = [prefer, *presets] if prefer in presets else list(presets)
-    for name in candidates:
-        preset = presets[name]
-        if preset.weights.shape == weights.shape and np.array_equal(preset.weights, weights):
-            return name
-    return ""
 
 
 def _cell_rectangle(cells: Mapping[tuple[int, int], str], errors: dict[str, str]) -> list[list[str]]:
