@@ -40,69 +40,59 @@ from web.page_view import (
 from web.state import CELL_NAME, DEFAULT_IMAGE, TRUE_TEXTS, State, size_text
 
 GROUP_TITLES = {"blur": "Blur", "sharpen": "Sharpen", "edges": "Edges", "gradient": "Gradients", "other": "Other"}
-VIEW_TITLES = {"matrix": "An image is a matrix", "inspect": "A kernel at work", "playground": "Playground"}
-EMBED_SIZES = {"matrix": (720, 560), "inspect": (760, 1060), "playground": (760, 1000)}
-"""The frame each view's snippet suggests: its pictures and its panel in view without scrolling, at that width
-and at 375 px (a phone)."""
-
 INSPECT_FIGURES = ("inspect-region", "inspect-marks-in", "inspect-marks-out")
 PLAY_FIGURES = ("play-region", "play-marks-in", "play-marks-out")
-REGIONS_OF_PART = {"inspect": (*INSPECT_FIGURES, "inspect-panel"), "play": (*PLAY_FIGURES, "play-panel", "play-pixel")}
-KERNEL_REGIONS = ("kernel-editor", "kernel-facts", "options")
-REGIONS_BY_VIEW: dict[str | None, tuple[str, ...]] = {
-    None: (
-        "form-status",
-        *KERNEL_REGIONS,
-        *INSPECT_FIGURES,
-        "inspect-values",
-        "inspect-panel",
-        "preset-about",
-        "play-tools",
-        *PLAY_FIGURES,
-        "play-panel",
-        "play-pixel",
-        "play-values",
-        "share",
-        "form-meta",
-    ),
-    "inspect": (
-        "form-status",
-        *KERNEL_REGIONS,
-        *INSPECT_FIGURES,
-        "inspect-values",
-        "inspect-panel",
-        "preset-about",
-        "share",
-        "form-meta",
-    ),
-    "playground": (
-        "form-status",
-        *KERNEL_REGIONS,
-        "play-tools",
-        *PLAY_FIGURES,
-        "play-panel",
-        "play-pixel",
-        "play-values",
-        "share",
-        "form-meta",
-    ),
-    "matrix": ("form-status", "share", "form-meta"),
+REGIONS_OF_PART = {
+    "inspect": (*INSPECT_FIGURES, "inspect-panel"),
+    "play": (*PLAY_FIGURES, "play-panel", "play-pixel"),
+    "compare": ("compare-region",),
 }
+"""The regions an answer to pointing (``part=``) redraws."""
+KERNEL_REGIONS = ("kernel-editor", "kernel-facts", "options")
+_INSPECT = (*INSPECT_FIGURES, "inspect-values", "inspect-panel", "preset-about")
+_PLAY = ("play-tools", *PLAY_FIGURES, "play-panel", "play-pixel", "play-values")
+_AROUND = ("share", "form-meta")
 
-# Combine (in the playground), Compare kernels (a section and an embed view) and the exports.
-VIEW_TITLES["compare"] = "Compare kernels"
-EMBED_SIZES["compare"] = (760, 1000)
-REGIONS_OF_PART["compare"] = ("compare-region",)
-REGIONS_BY_VIEW[None] += ("combine", "compare-tools", "compare-region", "exports")
-REGIONS_BY_VIEW["playground"] += ("combine",)
-REGIONS_BY_VIEW["compare"] = ("form-status", "compare-tools", "compare-region", "share", "form-meta")
-VIEW_TITLES["code"] = "Reproduce it in code"
-EMBED_SIZES["code"] = (760, 720)
-REGIONS_BY_VIEW["code"] = ("form-status", "exports", "share", "form-meta")
 
-# The edge-mode comparison under section 2 (the full page and view=inspect).
-REGIONS_BY_VIEW[None] += ("edge-compare",)
-REGIONS_BY_VIEW["inspect"] += ("edge-compare",)
+@dataclass(frozen=True)
+class View:
+    """What one page shows: its title, the frame its embed snippet suggests (width, height in px: its pictures
+    and its panel in view without scrolling, at that width and at 375 px) and its swappable regions."""
+
+    title: str
+    embed_size: tuple[int, int] | None
+    regions: tuple[str, ...]
+
+
+PAGE_VIEWS: dict[str | None, View] = {
+    None: View(
+        "Image kernels",
+        None,
+        (
+            "form-status",
+            *KERNEL_REGIONS,
+            *_INSPECT,
+            *_PLAY,
+            *_AROUND,
+            "combine",
+            "compare-tools",
+            "compare-region",
+            "exports",
+            "edge-compare",
+        ),
+    ),
+    "matrix": View("An image is a matrix of numbers", (720, 560), ("form-status", *_AROUND)),
+    "inspect": View(
+        "A kernel at work", (760, 1060), ("form-status", *KERNEL_REGIONS, *_INSPECT, *_AROUND, "edge-compare")
+    ),
+    "playground": View("Kernel playground", (760, 1000), ("form-status", *KERNEL_REGIONS, *_PLAY, *_AROUND, "combine")),
+    "compare": View("Compare kernels", (760, 1000), ("form-status", "compare-tools", "compare-region", *_AROUND)),
+    "code": View("Reproduce it in code", (760, 720), ("form-status", "exports", *_AROUND)),
+}
+"""The full page (None) and each ``/embed?view=`` view."""
+VIEW_TITLES = {name: view.title for name, view in PAGE_VIEWS.items() if name is not None}
+EMBED_SIZES = {name: view.embed_size for name, view in PAGE_VIEWS.items() if view.embed_size is not None}
+REGIONS_BY_VIEW = {name: view.regions for name, view in PAGE_VIEWS.items()}
 
 
 @dataclass
@@ -135,6 +125,11 @@ class PageContext:
     @property
     def ok(self) -> bool:
         return not self.request.errors
+
+    @property
+    def view_title(self) -> str:
+        """The title of what this page shows (see :data:`PAGE_VIEWS`)."""
+        return PAGE_VIEWS[self.view].title
 
     def shortcut(self, anchor: str = "", **changes: str) -> str:
         """A link to this page's state with only ``changes`` changed (an embed stays the same view)."""

@@ -7,8 +7,11 @@ import itertools
 import re
 from urllib.parse import parse_qsl, urlsplit
 
+import pytest
+
 from kernels.display import SIGNED_COLOURS, SIGNED_COLOURS_FROM_ZERO
 from web.histogram_view import CHAR_WIDTH
+from web.page_context import VIEW_TITLES
 
 
 def test_the_signed_display_is_orange_above_zero_in_the_legend_the_panel_and_the_options(client):
@@ -105,3 +108,12 @@ def test_options_that_cannot_work_together_are_disabled_with_their_reason(client
 def test_the_compare_snippet_fills_its_menus_when_none_were_chosen(client):
     page = client.get("/?kernel=emboss").get_data(as_text=True)
     assert "view=compare" in page and "compare=blur|sharpen|outline|sobel-left&amp;view=compare" in page
+
+
+@pytest.mark.parametrize("view", ["matrix", "inspect", "playground", "compare", "code"])
+def test_an_embed_and_its_snippet_share_one_title(client, view):
+    title = VIEW_TITLES[view]
+    embed = client.get(f"/embed?view={view}").get_data(as_text=True)
+    assert f"<h1>{title}</h1>" in embed and f"<title>{title} · Image Kernels</title>" in embed
+    page = html.unescape(client.get("/").get_data(as_text=True))
+    assert f'title="Image Kernels: {title}"' in page
