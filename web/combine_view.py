@@ -67,7 +67,7 @@ class Orientation:
     def side_angle(self, side: str) -> int:
         """The direction (degrees, as the engine gives it) whose colour means "brighter on this side"."""
         right, down = (0 if self.sx > 0 else 180), (90 if self.sy > 0 else -90)
-        return {"right": right, "left": right - 180 if right else 180, "down": down, "up": -down}[side]
+        return {"right": right, "left": 180 - right, "down": down, "up": -down}[side]
 
     def towards(self, angle: float) -> str:
         """Where the picture is brighter for a pixel whose direction is ``angle`` degrees, in words."""
@@ -134,10 +134,7 @@ def build_combine(
     presets = services.presets
     partner = state.kernel2.text if state.kernel2 is not None and state.kernel2_default else ""
     second = state.kernel2
-    second_title = ""
-    if second is not None:
-        preset = presets.get(second.preset or "")
-        second_title = preset.title if preset is not None else second.text
+    second_title = _title(second, presets) if second is not None else ""
     view = CombineView(state.combine, kernel2_picker(state, presets, submitted), partner, second_title)
     view.orientation = orientation(state, presets)
     if (

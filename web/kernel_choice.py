@@ -65,8 +65,7 @@ def preset_named(weights: np.ndarray, presets: Mapping[str, Preset], prefer: str
     """The name of a preset with exactly these weights, ``prefer`` first when it is one; None when none has."""
     names = [prefer, *presets] if prefer in presets else list(presets)
     for name in names:
-        candidate = presets[name].weights  # type: ignore[index]
-        if candidate.shape == weights.shape and np.array_equal(candidate, weights):
+        if same_weights(presets[name].weights, weights):  # type: ignore[index]
             return name
     return None
 
@@ -147,7 +146,8 @@ def parse_kernel_choice(text: str, presets: Mapping[str, Preset], field: str = "
     return KernelChoice(parse_kernel(text, field))
 
 
-def _same(a: np.ndarray, b: np.ndarray) -> bool:
+def same_weights(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether two kernels have the same shape and exactly the same weights."""
     return a.shape == b.shape and bool(np.array_equal(a, b))
 
 
@@ -192,8 +192,8 @@ def transpose_partner(choice: KernelChoice, presets: Mapping[str, Preset]) -> Ke
     the kernel is not one of those.
     """
     weights = choice.weights
-    known = any(p.group == GRADIENT_GROUP and _same(p.weights, weights) for p in presets.values())
-    known = known or any(_same(w, weights) for w in _DERIVATIVES.values())
+    known = any(p.group == GRADIENT_GROUP and same_weights(p.weights, weights) for p in presets.values())
+    known = known or any(same_weights(w, weights) for w in _DERIVATIVES.values())
     if not known:
         return None
     partner = np.ascontiguousarray(weights.T)
@@ -201,11 +201,11 @@ def transpose_partner(choice: KernelChoice, presets: Mapping[str, Preset]) -> Ke
         text = generator_partner(choice.generator)
         if text is not None:
             return KernelChoice(partner, generator=text)
-    named = [name for name, p in presets.items() if _same(p.weights, partner)]
+    named = [name for name, p in presets.items() if same_weights(p.weights, partner)]
     graded = [name for name in named if presets[name].group == GRADIENT_GROUP]
     if graded or named:
         return KernelChoice(presets[(graded or named)[0]].weights, preset=(graded or named)[0])
     for text, w in _DERIVATIVES.items():
-        if _same(w, partner):
+        if same_weights(w, partner):
             return KernelChoice(partner, generator=text)
     return KernelChoice(partner)

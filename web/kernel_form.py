@@ -20,7 +20,7 @@ from kernels.kernel_text import parse_number
 from kernels.presets import Preset
 from web import generator_form
 from web.grid_texts import exact_rows, readable_texts, restore_exact
-from web.kernel_choice import briefer, parse_kernel_choice, preset_named, spell_edits
+from web.kernel_choice import briefer, parse_kernel_choice, preset_named, same_weights, spell_edits
 from web.kernel_edit import page_tool
 from web.state import CELL_NAME, DEFAULT_KERNEL, State, parse_int
 
@@ -131,7 +131,7 @@ def read_kernel(
     if weights is not None:
         weights = restore_exact(weights, texts, _root(args.get("base", ""), presets))
         weights = restore_exact(weights, texts, generator_weights(generator) if generator else last)
-    if generator is not None and (weights is None or not _same(weights, generator_weights(generator))):
+    if generator is not None and (weights is None or not same_weights(weights, generator_weights(generator))):
         generator = None  # a cell was edited by hand, or the size changed
     prefer = choice or args.get("kernel", "").strip()
     named = preset_named(weights, presets, prefer) if weights is not None and not generator else None
@@ -150,10 +150,6 @@ def generator_weights(call: str) -> np.ndarray:
 def generator_texts(call: str) -> list[list[str]]:
     """A generator call's weights as the grid shows them (rounded where long; read back exactly)."""
     return readable_texts(generator_weights(call))
-
-
-def _same(a: np.ndarray, b: np.ndarray) -> bool:
-    return a.shape == b.shape and bool(np.array_equal(a, b))
 
 
 def _root(text: str, presets: Mapping[str, Preset]) -> np.ndarray | None:
