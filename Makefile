@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run serve test test-fast lint bench bench-quick latency latency-networks load clean
+.PHONY: run serve test test-fast lint bench bench-quick latency latency-networks camera load clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,10 @@ latency: $(VENV)/.dev
 latency-networks: $(VENV)/.dev
 	$(BIN)/python -m bench.latency --network classroom --big-photo
 	$(BIN)/python -m bench.latency --network phone --big-photo
+
+## The live camera on a fake camera for 15 s: frames/s, round trips and bytes per frame, on loopback and classroom.
+camera: $(VENV)/.dev
+	$(BIN)/python -m bench.camera --network loopback classroom
 
 ## A class, two attackers and slow clients against nginx + 2 instances + Redis on loopback (STUDENTS=50, SECONDS=60).
 load: $(VENV)/.dev

@@ -12,7 +12,7 @@ from flask_compress import Compress
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from kernels import limits
-from web import api, pages
+from web import api, drawing_view, frame, layer_routes, pages, quiz
 from web.budget import Budget
 from web.client_gone import watch_client
 from web.compute import Services
@@ -44,6 +44,9 @@ DEFAULTS: dict[str, Any] = {
     "HEAVY_QUEUE": 1,
     # Who may put the pages in an iframe: a CSP frame-ancestors source list ("*" = any site, "'self'" = none else).
     "FRAME_ANCESTORS": "*",
+    # Signs the quiz's question codes; instances behind one address need the same one. Unset: one made at random,
+    # shared through Redis (REDIS_URL) or, without it, by this machine's workers (web/quiz_token.py).
+    "SECRET_KEY": None,
     # Multipart framing around a maximal upload needs a little room above the file itself.
     "MAX_CONTENT_LENGTH": limits.MAX_UPLOAD_BYTES + 64 * 1024,
     # Static URLs carry a hash of the file (see static_version); an address without it may be kept an hour.
@@ -108,7 +111,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
 
     app.register_blueprint(api.bp)
+    app.register_blueprint(frame.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(quiz.bp)
+    drawing_view.register(app)
+    layer_routes.register(app)
     register_error_handlers(app)
     app.before_request(watch_client)
     Compress(app)
@@ -124,6 +131,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             f"frame-ancestors {app.config['FRAME_ANCESTORS']}",
         )
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        # The live camera asks for this site's own pages only; a page embedding one needs allow="camera" too.
+        response.headers.setdefault("Permissions-Policy", "camera=(self), microphone=(), geolocation=()")
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         if request.endpoint == "static" and response.status_code in (200, 304):
             filename = (request.view_args or {}).get("filename", "")

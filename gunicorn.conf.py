@@ -11,3 +11,6 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 worker_class = "gthread"
 timeout = 60
 accesslog = "-"
+# An edit sends the page's state twice (its fields and "good", the last state that worked), so a drawing or a
+# typed 7×7 kernel makes a request line over 4 KB: allow what nginx allows in front (8 KB), not gunicorn's 4 KB.
+limit_request_line = 8190

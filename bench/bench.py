@@ -42,6 +42,7 @@ import scipy
 import scipy.ndimage as ndi
 from PIL import Image, ImageFilter
 
+from bench.layer import print_layer_table
 from bench.pictures import big_photo, picture_table
 from bench.timing import median_times, picture_label, print_grid, rounds_text
 from kernels.engine import filter_image
@@ -400,6 +401,8 @@ def main() -> None:
         )
     if "pictures" in sections:
         picture_table(rounds)
+    if "main" in sections:
+        print_layer_table(rounds)  # one convolutional layer, beside PyTorch's conv2d or SciPy
 
 
 if __name__ == "__main__":

@@ -156,6 +156,19 @@ def _open_checked(data: bytes) -> Image.Image:
     return image
 
 
+def read_header(data: bytes) -> tuple[str, int, int]:
+    """What an image file's header says, without decoding a pixel: its format ("PNG", "JPEG", "GIF", "WebP"
+    or "BMP") and its width and height in pixels (before any EXIF rotation).
+
+    Raises :class:`InputError` (field ``"file"``) as :func:`decode_upload` does for a file it would refuse
+    from its header alone: another format, a damaged header, or a size above the upload limits.
+    """
+    image = _open_checked(data)
+    kind = {"MPO": "JPEG", "WEBP": "WebP"}.get(image.format or "", image.format or "")
+    width, height = image.size
+    return kind, width, height
+
+
 def _sixteen_bit_to_l(image: Image.Image) -> Image.Image:
     """Grey with more than 8 bits (modes I;16*, I) → L, scaling 0…65535 to 0…255 with rounding.
 

@@ -83,12 +83,18 @@ def encode_preview(pixels: np.ndarray) -> Preview:
     PNG when none is. About 3–9 ms for 512×512 RGB.
     """
     height, width = pixels.shape[:2]
-    if not is_lossy_size(width, height):
-        return Preview(encode_png(pixels, compact=True), "image/png")
+    if is_lossy_size(width, height) and (lossy := encode_lossy(pixels)) is not None:
+        return lossy
+    return Preview(encode_png(pixels, compact=True), "image/png")
+
+
+def encode_lossy(pixels: np.ndarray) -> Preview | None:
+    """The smallest JPEG of :data:`JPEG_STEPS` whose decoded pixels are within :data:`MIN_PSNR_DB` of uint8
+    ``pixels``, (H, W) grey or (H, W, 3) RGB, whatever their size; None when no step is."""
     image = Image.fromarray(np.ascontiguousarray(pixels))
     for step in JPEG_STEPS:
         data = _jpeg(image, step)
         fidelity = psnr_db(pixels, np.asarray(Image.open(io.BytesIO(data))))
         if fidelity >= MIN_PSNR_DB:
             return Preview(data, "image/jpeg", fidelity)
-    return Preview(encode_png(pixels, compact=True), "image/png")
+    return None

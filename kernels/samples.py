@@ -180,7 +180,8 @@ def get_sample(name: str) -> Sample:
     """The description of sample ``name``; :class:`InputError` (field ``"image"``) if there is none."""
     sample = _BY_NAME.get(name)
     if sample is None:
-        raise InputError("image", f"must be one of the samples ({', '.join(_BY_NAME)}) or an upload id", name)
+        rule = f"must be one of the samples ({', '.join(_BY_NAME)}), an upload id or a drawing (draw:…)"
+        raise InputError("image", rule, name)
     return sample
 
 

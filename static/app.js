@@ -8,8 +8,8 @@
   const form = document.getElementById("controls");
   const matrix = document.querySelector("[data-matrix]");
   const AREAS = {
-    inspect: { x: "x", y: "y", pin: "pin", panel: "explain" },
-    play: { x: "px", y: "py", pin: "ppin", panel: "play-explain" },
+    inspect: { x: "x", y: "y", pin: "pin", step: "step", panel: "explain" },
+    play: { x: "px", y: "py", pin: "ppin", step: "pstep", panel: "play-explain" },
     compare: { x: "cx", y: "cy", pin: "cpin", panel: "compare-explain" },
   };
   const KEYS = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
@@ -275,7 +275,7 @@
       const panel = document.getElementById(id);
       if (!panel || panel.dataset.summary === spoken[id]) continue;
       spoken[id] = panel.dataset.summary;
-      if (announce) speak(panel.dataset.summary);
+      if (announce && !form.dataset.playing) speak(panel.dataset.summary); // a playing stepper speaks for itself
     }
   }
 
@@ -292,7 +292,7 @@
   // pictures never wait for, nor share the machine with, the panels and tables. The answers keep these
   // addresses (X-Pictures tells the server which the page uses) rather than load the same picture twice.
   // Fields that never change an output picture are left out of its address.
-  const pictureFree = new Set(Object.values(AREAS).flatMap(({ x, y, pin }) => [x, y, pin]));
+  const pictureFree = new Set(["speed", ...Object.values(AREAS).flatMap(({ x, y, pin, step }) => [x, y, pin, step])]);
   const pictureFields = (body) => {
     const fields = new URLSearchParams();
     for (const [name, value] of body) if (!pictureFree.has(name) && !name.startsWith("compare-")) fields.append(name, value);

@@ -49,18 +49,20 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def browser():
-    chromium = find_chromium()
-    require_tool(chromium is not None, "Chromium")
+def playwright_session():
+    """The one Playwright driver of the test session (the sync API allows one at a time in a thread)."""
+    require_tool(find_chromium() is not None, "Chromium")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium,
-            args=list(CHROMIUM_ARGS),
-        )
-        yield browser
-        browser.close()
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_session):
+    browser = playwright_session.chromium.launch(executable_path=find_chromium(), args=list(CHROMIUM_ARGS))
+    yield browser
+    browser.close()
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from web.export_view import export_state as export_code
 from web.kernel_edit import apply_tool, tool_result
 from web.kernel_info import describe_kernel
 from web.rate_limits import render_limit, upload_limit
+from web.spectrum_view import spectrum_json, spectrum_picture, spectrum_request
 from web.state import MAX_COMPARE, State, parse_int, parse_state
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -188,6 +189,22 @@ def kernel_tool() -> Response:
         cols=parse_int(request.args, "cols", 1, side),
     )
     return jsonify({"tool": request.args.get("tool", "").strip(), **tool_result(edited), "state": edited.to_query()})
+
+
+@bp.get("/spectrum")
+def spectrum() -> Response:
+    """The kernel's gain at every frequency: ``n`` × ``n`` values of |DFT| of the taps as applied (see
+    ``kernels.spectrum``), zero frequency at row and column n // 2, with its cuts, gains and classification."""
+    state, n = spectrum_request(request.args.to_dict(flat=True), services().presets)
+    return jsonify(spectrum_json(state, n))
+
+
+@bp.get("/spectrum.png")
+def spectrum_png() -> Response:
+    """``/api/spectrum``'s gains as a heat map, (n + 1) × (n + 1) pixels (see ``kernels.spectrum_picture``)."""
+    state, n = spectrum_request(request.args.to_dict(flat=True), services().presets)
+    key, make = spectrum_picture(state, n)
+    return png_response(etag_for(*key), make)
 
 
 @bp.get("/export")

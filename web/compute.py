@@ -20,6 +20,7 @@ import numpy as np
 from kernels import samples
 from kernels.cost import Cost
 from kernels.display import check_display, render
+from kernels.drawing import drawing_rgb, is_drawing
 from kernels.engine import FilterResult, filter_image
 from kernels.explain import explain
 from kernels.gradient import GradientResult, combine, describe_pixel, render_combined
@@ -157,8 +158,10 @@ class Services:
         return cost
 
     def rgb_image(self, name: str) -> np.ndarray:
-        """The named sample or upload as uint8 RGB, (H, W, 3); an upload id is always asked of the store, so
-        one evicted by any worker is refused with the store's own message."""
+        """The named sample, upload or drawing as uint8 RGB, (H, W, 3); an upload id is always asked of the store,
+        so one evicted by any worker is refused with the store's own message."""
+        if is_drawing(name):
+            return drawing_rgb(name)
         if is_image_id(name):
             return self.store.get(name)
         return samples.load_sample(name)

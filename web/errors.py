@@ -63,7 +63,8 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(RateLimitExceeded)
     def too_many(err: RateLimitExceeded):
-        what = "uploads" if "upload" in str(err.limit.scope or "") else "new pictures"
+        scope = str(err.limit.scope or "")
+        what = "uploads" if "upload" in scope else "camera frames" if "frame" in scope else "new pictures"
         wait = seconds_until_reset()
         message = (
             f"too many {what} from your network ({err.description}); try again in {wait} s: "

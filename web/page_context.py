@@ -14,16 +14,18 @@ from kernels.errors import InputError
 from kernels.kernel_text import format_number
 from kernels.presets import GROUPS, Preset
 from web.combine_view import CombineView
-from web.compare_view import SUGGESTED as SUGGESTED_COMPARE
 from web.compare_view import CompareView, default_pixel, output_size, slot_states
 from web.compute import Services
+from web.drawing_view import same_picture
 from web.export_view import ExportsView
 from web.extra_regions import add_extra_regions
 from web.kernel_form import MAX_GRID_SIDE, KernelForm
 from web.kernel_info import KernelFacts, kernel_facts
 from web.kernel_summary import KernelInfo, heatmap, kernel_info
+from web.layer_page import LayerState, LayerView, add_layer, plan_layer
 from web.options_view import OptionsView, build_options_view
-from web.page_state import VIEWS, PageRequest, Selection, read_page, read_parts
+from web.page_address import canonical_query, embed_snippet
+from web.page_state import SPEED_CHOICES, VIEWS, PageRequest, Selection, read_page, read_parts
 from web.page_view import (
     DEFAULT_FACE_PIXEL,
     Heatmap,
@@ -37,62 +39,12 @@ from web.page_view import (
     image_choices,
     working_size_view,
 )
+from web.quiz_view import FindView, WhichView, add_quiz, quiz_query, quiz_regions, resolve_quiz
+from web.spectrum_view import SpectrumPanel, spectrum_panel
 from web.state import CELL_NAME, DEFAULT_IMAGE, TRUE_TEXTS, State, size_text
+from web.views import PAGE_VIEWS, REGIONS_BY_VIEW, REGIONS_OF_PART
 
 GROUP_TITLES = {"blur": "Blur", "sharpen": "Sharpen", "edges": "Edges", "gradient": "Gradients", "other": "Other"}
-INSPECT_FIGURES = ("inspect-region", "inspect-marks-in", "inspect-marks-out")
-PLAY_FIGURES = ("play-region", "play-marks-in", "play-marks-out")
-REGIONS_OF_PART = {
-    "inspect": (*INSPECT_FIGURES, "inspect-panel"),
-    "play": (*PLAY_FIGURES, "play-panel", "play-pixel"),
-    "compare": ("compare-region",),
-}
-"""The regions an answer to pointing (``part=``) redraws."""
-KERNEL_REGIONS = ("kernel-editor", "kernel-facts", "options")
-_INSPECT = (*INSPECT_FIGURES, "inspect-values", "inspect-panel", "preset-about")
-_PLAY = ("play-tools", *PLAY_FIGURES, "play-panel", "play-pixel", "play-values")
-_AROUND = ("share", "form-meta")
-
-
-@dataclass(frozen=True)
-class View:
-    """What one page shows: its title, the frame its embed snippet suggests (width, height in px: its pictures
-    and its panel in view without scrolling, at that width and at 375 px) and its swappable regions."""
-
-    title: str
-    embed_size: tuple[int, int] | None
-    regions: tuple[str, ...]
-
-
-PAGE_VIEWS: dict[str | None, View] = {
-    None: View(
-        "Image kernels",
-        None,
-        (
-            "form-status",
-            *KERNEL_REGIONS,
-            *_INSPECT,
-            *_PLAY,
-            *_AROUND,
-            "combine",
-            "compare-tools",
-            "compare-region",
-            "exports",
-            "edge-compare",
-        ),
-    ),
-    "matrix": View("An image is a matrix of numbers", (720, 560), ("form-status", *_AROUND)),
-    "inspect": View(
-        "A kernel at work", (760, 1060), ("form-status", *KERNEL_REGIONS, *_INSPECT, *_AROUND, "edge-compare")
-    ),
-    "playground": View("Kernel playground", (760, 1000), ("form-status", *KERNEL_REGIONS, *_PLAY, *_AROUND, "combine")),
-    "compare": View("Compare kernels", (760, 1000), ("form-status", "compare-tools", "compare-region", *_AROUND)),
-    "code": View("Reproduce it in code", (760, 720), ("form-status", "exports", *_AROUND)),
-}
-"""The full page (None) and each ``/embed?view=`` view."""
-VIEW_TITLES = {name: view.title for name, view in PAGE_VIEWS.items() if name is not None}
-EMBED_SIZES = {name: view.embed_size for name, view in PAGE_VIEWS.items() if view.embed_size is not None}
-REGIONS_BY_VIEW = {name: view.regions for name, view in PAGE_VIEWS.items()}
 
 
 @dataclass
@@ -121,6 +73,8 @@ class PageContext:
     compare: CompareView | None = None
     exports: ExportsView | None = None
     explained: OptionsView | None = None  # the options region's rules, sizes and edge comparison
+    quiz: WhichView | FindView | None = None  # the "quiz" region's question (web.quiz_view)
+    layer: LayerView | None = None  # the layer section, on a whole page that shows it (web.layer_page)
 
     @property
     def ok(self) -> bool:
@@ -145,6 +99,11 @@ class PageContext:
         return kernel_facts(weights, self.state.options)
 
     @cached_property
+    def spectrum(self) -> SpectrumPanel:
+        """The "Frequencies" panel of the kernel the pictures show; worked out only when its region is rendered."""
+        return spectrum_panel(self.state)
+
+    @cached_property
     def errors(self) -> dict[str, str]:
         """Field → message, worded for people (a grid cell is "Row 2, column 3: ...", not ``k-1-2``)."""
         return {field: _worded(field, message) for field, message in self.request.errors.items()}
@@ -152,7 +111,7 @@ class PageContext:
     @property
     def regions(self) -> tuple[str, ...]:
         """The regions a fragment answer replaces: every region of the view, or only the parts asked for."""
-        regions = REGIONS_BY_VIEW[self.view]
+        regions = quiz_regions(self.request.quiz, self.view, REGIONS_BY_VIEW[self.view])
         if self.parts is None:
             return regions
         return tuple(r for part in sorted(self.parts) for r in REGIONS_OF_PART[part] if r in regions)
@@ -160,6 +119,11 @@ class PageContext:
     @property
     def status(self) -> int:
         return 200 if self.ok else 400
+
+    @property
+    def speeds(self) -> list[int]:
+        """The stepper's speed menu, in steps a second: the usual ones and the one asked for."""
+        return sorted({*SPEED_CHOICES, self.request.speed})
 
     @property
     def size_choices(self) -> list[int]:
@@ -186,6 +150,7 @@ class Plan:
     """The states of the output pictures the view shows, by the id of the ``<img>`` that shows each."""
     compare: Selection = field(default_factory=Selection)
     fragment: bool = False
+    layer: LayerState | None = None
 
     @property
     def ok(self) -> bool:
@@ -210,30 +175,34 @@ def plan_page(
         request.errors.update(extra_errors)
     view = request.view
     _check_image(services, request)
+    resolve_quiz(services, request)
     if request.state is not None:
         states = []
         if view in (None, "inspect", "matrix"):
             states.append(face_state(request.state))
-        if view in (None, "playground"):
+        if view in (None, "playground", "camera"):  # camera: a state its frames would refuse is shown by its field
             states.append(request.state)
         if view in (None, "compare"):
             states += slot_states(request.state)
         check_engine(services, request, states)
     state = request.shown_state
-    if request.state is not None and "good" in request.values and state.image != request.fallback.image:
+    if request.state is not None and "good" in request.values and not same_picture(state.image, request.fallback.image):
         request.play = Selection()  # a new picture: start from its centre, unpinned
     face = face_state(state)
     if view == "matrix":
-        inspect = _clamped(request.inspect, services.engine_input(face).shape[:2], DEFAULT_FACE_PIXEL)
+        inspect = request.inspect.within(services.engine_input(face).shape[:2], DEFAULT_FACE_PIXEL)
     else:
-        inspect = _clamped(request.inspect, _output_size(services, face), DEFAULT_FACE_PIXEL)
+        inspect = request.inspect.within(_output_size(services, face), DEFAULT_FACE_PIXEL)
     play_size = _output_size(services, state)
-    play = _clamped(request.play, play_size, (play_size[1] // 2, play_size[0] // 2))
+    play = request.play.within(play_size, (play_size[1] // 2, play_size[0] // 2))
     kernel_param = request.kernel.param if request.state is not None else state.kernel_text
-    compare = request.compare if "good" not in request.values or state.image == request.fallback.image else Selection()
+    same = "good" not in request.values or same_picture(state.image, request.fallback.image)
+    compare = request.compare if same else Selection()
     if state.compare:
-        compare = _clamped(compare, output_size(services, state.for_slot(0)), default_pixel(services, state))
-    page_query = canonical_query(state, kernel_param, inspect, play, compare)
+        compare = compare.within(output_size(services, state.for_slot(0)), default_pixel(services, state))
+    page_query = canonical_query(state, kernel_param, inspect, play, compare, request)
+    page_query += quiz_query(request.quiz, (inspect.x, inspect.y))
+    page_query, layer = plan_layer(services, request, page_query, view, check=not fragment)
     page_url = url_for("pages.index") + "?" + page_query
     if view:
         page_url = url_for("pages.embed") + "?" + page_query + f"&view={view}"
@@ -243,19 +212,12 @@ def plan_page(
     )
     outputs = {element: s for element, s, shown in shows if shown}
     parts = read_parts(args.get("part", "")) if fragment else None
-    return Plan(request, view, state, parts, inspect, play, page_query, page_url, outputs, compare, fragment)
+    return Plan(request, view, state, parts, inspect, play, page_query, page_url, outputs, compare, fragment, layer)
 
 
 def _output_size(services: Services, state: State) -> tuple[int, int]:
     """(height, width) of the output, from the engine's size rule alone."""
     return output_shape(services.engine_input(state).shape[:2], state.kernel.shape, state.options)
-
-
-def _clamped(selection: Selection, size: tuple[int, int], default: tuple[int, int]) -> Selection:
-    height, width = size
-    x = default[0] if selection.x is None else selection.x
-    y = default[1] if selection.y is None else selection.y
-    return Selection(min(max(x, 0), width - 1), min(max(y, 0), height - 1), selection.pinned)
 
 
 def build_context(services: Services, plan: Plan) -> PageContext:
@@ -301,6 +263,8 @@ def build_context(services: Services, plan: Plan) -> PageContext:
         context.embeds = [embed_snippet(v, plan.page_query) for v in VIEWS]
         context.explained = build_options_view(services, state, view)
     add_extra_regions(services, plan, context)
+    add_quiz(services, plan, context)
+    add_layer(services, plan, context)
     return context
 
 
@@ -328,38 +292,6 @@ def _check_image(services: Services, request: PageRequest) -> None:
                     request.fallback = replace(state, image=DEFAULT_IMAGE)
             else:
                 request.fallback = replace(state, image=DEFAULT_IMAGE)
-
-
-def canonical_query(
-    state: State, kernel_param: str, inspect: Selection, play: Selection, compare: Selection | None = None
-) -> str:
-    """The permalink's query: the API state (kernel as typed), then the selected pixels."""
-    query = state.to_query()
-    query["kernel"] = kernel_param
-    for (x_name, y_name, pin_name), sel in (
-        (("x", "y", "pin"), inspect),
-        (("px", "py", "ppin"), play),
-        (("cx", "cy", "cpin"), compare or Selection()),
-    ):
-        if sel.x is not None and sel.y is not None:
-            query[x_name], query[y_name] = str(sel.x), str(sel.y)
-        if sel.pinned:
-            query[pin_name] = "1"
-    return urlencode(query, safe=",;/()|")  # readable: kernel=gaussian(7,1.5), compare=blur|sharpen
-
-
-def embed_snippet(view: str, page_query: str) -> dict[str, str]:
-    if view == "compare" and "compare=" not in page_query:
-        page_query += f"&compare={SUGGESTED_COMPARE}"  # a frame of empty menus would teach nothing
-    src = url_for("pages.embed", _external=True) + "?" + page_query + f"&view={view}"
-    width, height = EMBED_SIZES[view]
-    title = f"Image Kernels: {VIEW_TITLES[view]}"
-    # clipboard-write: the view's own "Copy" buttons work inside the frame.
-    html = (
-        f'<iframe src="{src}" title="{title}" width="{width}" height="{height}" '
-        f'style="border:0;max-width:100%" loading="lazy" allow="clipboard-write"></iframe>'
-    )
-    return {"view": view, "title": VIEW_TITLES[view], "src": src, "html": html}
 
 
 def preset_groups(presets: Mapping[str, Preset]) -> list[tuple[str, list[tuple[str, str]]]]:

@@ -4,7 +4,16 @@ A page URL is the API state (``image``, ``kernel``, ``edge``...) plus:
 
 * ``x``, ``y``, ``pin`` — the selected output pixel of sections 1–2 (the 32×32 face) and whether it is pinned;
 * ``px``, ``py``, ``ppin`` — the same for the playground photo;
-* ``view`` — which section ``/embed`` shows (``matrix``, ``inspect`` or ``playground``).
+* ``step``, ``pstep`` — stepping through section 2 or the playground: the selected output pixel as its number
+  in raster order (1 is the top-left pixel, ``width × height`` the bottom-right); it stands for ``x``, ``y`` and
+  ``pin``, and the output is shown filled in up to that pixel;
+* ``autoplay``, ``speed``, ``loop`` — the stepper starts playing on load (never when the browser asks for reduced
+  motion), at ``speed`` steps a second (1–30, default 5), and starts again at the end;
+* ``view`` — which section ``/embed`` shows (``matrix``, ``inspect``, ``playground``, ``compare``, ``code``,
+  ``camera``, ``quiz`` or ``layer``);
+* ``layer``, ``filters``, ``bias``, ``groups``, ``act``, ``pool``, ``lstride``, ``ldilation``, ``ledge``, ``lsize``,
+  ``lf``, ``lx``, ``ly``, ``lmap``, ``lpin`` — the layer section (see :mod:`web.layer_state`);
+* ``quiz``, ``question``, ``pick``, ``guess`` — "Predict, then reveal", off by default (see :mod:`web.quiz_params`).
 
 The kernel tools are buttons of the same form (``tool=rotate-left``...): the answer shows the edited kernel and
 its permalink holds the result, never the tool. The generator picker and its sliders (``gen``, ``g-*``,
@@ -31,10 +40,17 @@ from kernels.presets import Preset
 from web import generator_form
 from web.kernel_choice import conventional_x
 from web.kernel_form import KernelForm, form_tool, read_kernel, record
+from web.layer_state import LAYER_PARAMS
 from web.pickers import PICKER_PARAMS, fold_pickers
+from web.quiz_params import QUIZ_PARAMS, QuizRequest, read_quiz
 from web.state import CELL_NAME, DEFAULT_KERNEL, TRUE_TEXTS, State, parse_int, parse_state
 
-SELECTION_PARAMS: tuple[str, ...] = ("x", "y", "pin", "px", "py", "ppin", "cx", "cy", "cpin")
+SELECTION_PARAMS: tuple[str, ...] = ("x", "y", "pin", "step", "px", "py", "ppin", "pstep", "cx", "cy", "cpin")
+STEPPER_PARAMS: tuple[str, ...] = ("autoplay", "speed", "loop")
+MIN_SPEED, MAX_SPEED, DEFAULT_SPEED = 1, 30, 5
+"""Steps a second the stepper may play at."""
+SPEED_CHOICES: tuple[int, ...] = (1, 2, 3, 5, 8, 10, 15, 20, 30)
+"""The speeds the stepper's menu offers (a link may ask for any other from 1 to 30)."""
 FORM_PARAMS: tuple[str, ...] = (
     "preset",
     "loaded",
@@ -46,20 +62,43 @@ FORM_PARAMS: tuple[str, ...] = (
     "base",
     *generator_form.FORM_FIELDS,
 )
-PAGE_PARAMS: tuple[str, ...] = (*SELECTION_PARAMS, "view", "part", *FORM_PARAMS)
+PAGE_PARAMS: tuple[str, ...] = (
+    *SELECTION_PARAMS,
+    *STEPPER_PARAMS,
+    "view",
+    "part",
+    *FORM_PARAMS,
+    *QUIZ_PARAMS,
+    *LAYER_PARAMS,
+)
 PARTS: tuple[str, ...] = ("inspect", "play", "compare")
 """Regions a fragment request may ask for alone (``part=play``): pointing at a pixel redraws only its panel."""
-VIEWS: tuple[str, ...] = ("matrix", "inspect", "playground", "compare", "code")
+VIEWS: tuple[str, ...] = ("matrix", "inspect", "playground", "compare", "code", "camera", "quiz", "layer")
 DEFAULT_VIEW = "inspect"
 
 
 @dataclass(frozen=True)
 class Selection:
-    """A selected output pixel (None: not chosen yet, the page picks one) and whether hovering may move it."""
+    """A selected output pixel (None: not chosen yet, the page picks one) and whether hovering may move it.
+
+    ``step`` is set while stepping through the output: the pixel's number in raster order, from 1.
+    """
 
     x: int | None = None
     y: int | None = None
     pinned: bool = False
+    step: int | None = None
+
+    def within(self, size: tuple[int, int], default: tuple[int, int]) -> Selection:
+        """This selection on an output of ``size`` (height, width): ``default`` (x, y) when none was chosen,
+        a step turned into its pixel, everything clamped to the output."""
+        height, width = size
+        if self.step is not None:
+            step = min(max(self.step, 1), width * height)
+            return Selection((step - 1) % width, (step - 1) // width, True, step)
+        x = default[0] if self.x is None else self.x
+        y = default[1] if self.y is None else self.y
+        return Selection(min(max(x, 0), width - 1), min(max(y, 0), height - 1), self.pinned)
 
 
 @dataclass
@@ -80,6 +119,10 @@ class PageRequest:
     play: Selection = Selection()
     from_form: bool = False
     compare: Selection = Selection()
+    autoplay: bool = False
+    speed: int = DEFAULT_SPEED
+    loop: bool = False
+    quiz: QuizRequest = field(default_factory=QuizRequest)  # see web.quiz_params
 
     @property
     def shown_state(self) -> State:
@@ -129,10 +172,14 @@ def read_page(args: Mapping[str, str], presets: Mapping[str, Preset], *, embed: 
         fallback=good,
         errors=errors,
         view=view,
-        inspect=_selection(args, "x", "y", "pin", errors),
-        play=_selection(args, "px", "py", "ppin", errors),
+        inspect=_selection(args, ("x", "y", "pin", "step"), errors),
+        play=_selection(args, ("px", "py", "ppin", "pstep"), errors),
         from_form=any(name in args for name in FORM_PARAMS) or len(values) != len(args),
-        compare=_selection(args, "cx", "cy", "cpin", errors),
+        compare=_selection(args, ("cx", "cy", "cpin", ""), errors),
+        autoplay=args.get("autoplay", "").strip().lower() in TRUE_TEXTS,
+        loop=args.get("loop", "").strip().lower() in TRUE_TEXTS,
+        speed=record(errors, lambda: parse_int(args, "speed", MIN_SPEED, MAX_SPEED, DEFAULT_SPEED)) or DEFAULT_SPEED,
+        quiz=read_quiz(args, errors),
     )
 
 
@@ -158,11 +205,14 @@ def read_parts(text: str) -> frozenset[str] | None:
     return parts if parts and parts <= set(PARTS) else None
 
 
-def _selection(args: Mapping[str, str], x_name: str, y_name: str, pin_name: str, errors: dict[str, str]) -> Selection:
+def _selection(args: Mapping[str, str], names: tuple[str, str, str, str], errors: dict[str, str]) -> Selection:
+    """The (x, y, pin, step) parameters named ``names``; an empty step name: the area has no stepper."""
+    x_name, y_name, pin_name, step_name = names
     top = limits.MAX_IMAGE_SIDE - 1
     x = record(errors, lambda: parse_int(args, x_name, 0, top))
     y = record(errors, lambda: parse_int(args, y_name, 0, top))
-    return Selection(x, y, args.get(pin_name, "").strip().lower() in TRUE_TEXTS)
+    step = record(errors, lambda: parse_int(args, step_name, 1, limits.MAX_IMAGE_SIDE**2)) if step_name else None
+    return Selection(x, y, args.get(pin_name, "").strip().lower() in TRUE_TEXTS or step is not None, step)
 
 
 def _good_state(text: str, presets: Mapping[str, Preset]) -> State:

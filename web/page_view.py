@@ -21,6 +21,7 @@ from kernels.preview import MIN_PSNR_DB, is_lossy_size
 from kernels.samples import list_samples
 from kernels.store import is_image_id
 from web.compute import Services
+from web.drawing_view import drawing_choices
 from web.histogram_view import HistogramView, histogram_view
 from web.page_state import PageRequest, Selection
 from web.panel import MAX_TABLE_TAPS, Panel, build_panel, flip_view, shade
@@ -101,6 +102,21 @@ class Region:
     out_size: tuple[int, int]
     histogram: HistogramView | None = None
 
+    @property
+    def steps(self) -> int:
+        """How many output pixels the stepper goes through."""
+        return self.out_size[0] * self.out_size[1]
+
+    @property
+    def step(self) -> int:
+        """The selected pixel's number in raster order, from 1 (top-left) to :attr:`steps` (bottom-right)."""
+        return self.selection.y * self.out_size[1] + self.selection.x + 1
+
+    @property
+    def step_text(self) -> str:
+        """Where the stepper is, for people: "Pixel 38 of 1,024"."""
+        return f"Pixel {self.step:,} of {self.steps:,}"
+
 
 def face_state(state: State) -> State:
     """Sections 1–2 run the page's kernel and options on the grey face (one kernel: combine is the playground's)."""
@@ -171,13 +187,15 @@ def build_region(services: Services, state: State, selection: Selection, area: s
     )
     input_figure.marks = _window_marks(panel, info, state, result.origin, (in_h, in_w), detailed=area == "inspect")
     output_figure.marks = [_box("pixel", x, y, 1, 1, (out_h, out_w), label=f"output pixel x {x}, y {y}")]
+    if selection.step is not None:
+        output_figure.marks += _unfilled_marks(x, y, (out_h, out_w))
     if area == "play":
         output_figure.marks.append(_box("reticle", x, y, 1, 1, (out_h, out_w)))
         input_figure.marks.append(_box("reticle", info["input_x"], info["input_y"], 1, 1, (in_h, in_w)))
     input_figure.marks_region, output_figure.marks_region = f"{area}-marks-in", f"{area}-marks-out"
     return Region(
         state,
-        Selection(x, y, selection.pinned),
+        Selection(x, y, selection.pinned, selection.step),
         input_figure,
         output_figure,
         panel,
@@ -194,6 +212,18 @@ def _clamp(value: int, size: int) -> int:
 def _box(kind: str, x: float, y: float, w: float, h: float, size: tuple[int, int], **extra) -> Mark:
     height, width = size
     return Mark(kind, 100 * x / width, 100 * y / height, 100 * w / width, 100 * h / height, **extra)
+
+
+def _unfilled_marks(x: int, y: int, size: tuple[int, int]) -> list[Mark]:
+    """Stepping: the output pixels after (x, y) in raster order, not computed yet, as at most two boxes (the
+    rest of row y, and the rows below it)."""
+    height, width = size
+    marks = []
+    if x + 1 < width:
+        marks.append(_box("unfilled", x + 1, y, width - x - 1, 1, size))
+    if y + 1 < height:
+        marks.append(_box("unfilled", 0, y + 1, width, height - y - 1, size))
+    return marks
 
 
 def _window_marks(
@@ -289,11 +319,12 @@ class Heatmap:
 
 
 def image_choices(services: Services, current: str) -> list[tuple[str, str, str]]:
-    """(value, label, group) for the picture menu: the samples, then the current upload if there is one."""
+    """(value, label, group) for the picture menu: the samples, the current upload if there is one, then the
+    drawings (see :func:`web.drawing_view.drawing_choices`)."""
     choices = [(s.name, s.title, "Photos" if s.kind == "photo" else "Patterns") for s in list_samples()]
     if is_image_id(current) and current not in {name for name, _, _ in choices}:
         choices.append((current, "Your picture", "Uploads"))
-    return choices
+    return choices + drawing_choices(current)
 
 
 WORKING_SIZES = (DEFAULT_SIZE, 1024, 2048)

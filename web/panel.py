@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
@@ -18,6 +18,9 @@ from kernels.display import SIGNED_COLOURS
 from kernels.kernel_text import format_for_people as fmt
 from kernels.kernelcrop import kernel_sum
 from kernels.options import Options
+
+if TYPE_CHECKING:
+    from web.quiz_guess import GuessView
 
 MAX_TABLE_TAPS = 81
 """Kernels with more taps than this (9×9) get a summary instead of the tap-by-tap table."""
@@ -141,6 +144,8 @@ class Panel:
     """How a value becomes a stored pixel, for every channel at once."""
     colour: str | None = None
     """The stored pixel as a CSS colour, when its channels are red, green and blue."""
+    guess: GuessView | None = None
+    """For "Guess the pixel": the guess box that stands in for the hidden numbers, then the verdict (web.quiz_guess)."""
 
     @property
     def taps(self) -> int:

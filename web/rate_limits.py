@@ -1,11 +1,12 @@
-"""Per-client rate limits (Flask-Limiter): uploads, and renders that the caches could not answer.
+"""Per-client rate limits (Flask-Limiter): uploads, renders that the caches could not answer, camera frames.
 
 A class behind one school NAT shares one address, so the limits are sized for a class, not a person:
 30 students who each upload a photo at the start of a lesson, and 50 who each edit a kernel every 3 s
 (about 2,000 new pictures a minute: each edit makes the playground's picture and the face's). Only answers
 that ran the engine count towards the render limit, and answers to pointing (``part=``) are never refused by
 it: pointing mostly reads pictures already made, and the request budget and the heavy-work slots bound
-what it can cost.
+what it can cost. Camera frames (``/api/frame``) have their own limit, since a live camera sends up to 15 a
+second: 30 students streaming at once send 450 a second, and every frame counts.
 Counters live in memory (one set per worker process) unless ``RATELIMIT_STORAGE_URI`` names Redis.
 """
 
@@ -19,6 +20,7 @@ from flask_limiter import Limiter
 DEFAULTS = {
     "UPLOAD_RATE_LIMIT": "60 per minute;600 per hour",
     "RENDER_RATE_LIMIT": "3000 per minute",
+    "FRAME_RATE_LIMIT": "600 per second",
     "RATELIMIT_STORAGE_URI": "memory://",
     # Redis down: count in this process's memory meanwhile rather than fail the request.
     "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
@@ -59,6 +61,10 @@ render_limit = limiter.shared_limit(
     lambda: current_app.config["RENDER_RATE_LIMIT"], scope="render", deduct_when=_computed, exempt_when=_pointing
 )
 """Decorates the routes that may run the engine; only answers that did run it are counted."""
+
+
+frame_limit = limiter.shared_limit(lambda: current_app.config["FRAME_RATE_LIMIT"], scope="frame")
+"""Decorates ``/api/frame``: every camera frame counts (a frame is never cached)."""
 
 
 def init_rate_limits(app: Flask) -> None:

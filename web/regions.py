@@ -18,12 +18,14 @@ TEMPLATES: dict[str, str] = {
     "form-status": "partials/status.html",
     "kernel-editor": "partials/kernel_editor.html",
     "kernel-facts": "partials/properties.html",
+    "kernel-spectrum": "partials/spectrum.html",
     "options": "partials/options.html",
     "inspect-region": "partials/inspect.html",
     "inspect-marks-in": "partials/marks.html",
     "inspect-marks-out": "partials/marks.html",
     "inspect-values": "partials/inspect_values.html",
     "inspect-panel": "partials/inspect_panel.html",
+    "inspect-stepper": "partials/stepper.html",
     "preset-about": "partials/preset_about.html",
     "play-tools": "partials/play_tools.html",
     "play-region": "partials/play.html",
@@ -31,6 +33,7 @@ TEMPLATES: dict[str, str] = {
     "play-marks-out": "partials/marks.html",
     "play-values": "partials/play_values.html",
     "play-panel": "partials/play_panel.html",
+    "play-stepper": "partials/stepper.html",
     "play-pixel": "partials/play_pixel.html",
     "share": "partials/share.html",
     "form-meta": "partials/meta.html",
@@ -40,6 +43,10 @@ TEMPLATES: dict[str, str] = {
     "compare-tools": "partials/compare.html",
     "compare-region": "partials/compare_panel.html",
     "exports": "partials/export.html",
+    # The live camera's own controls (its embed only: on the full page the playground's serve)
+    "camera-tools": "partials/camera_tools.html",
+    # "Predict, then reveal": which kernel made this, find the kernel (web.quiz_view)
+    "quiz": "partials/quiz.html",
 }
 NESTED: dict[str, str] = {
     "inspect-values": "inspect-region",
@@ -47,13 +54,16 @@ NESTED: dict[str, str] = {
     "inspect-marks-out": "inspect-region",
     "play-marks-in": "play-region",
     "play-marks-out": "play-region",
+    "inspect-stepper": "inspect-region",
 }
 """Regions shown inside another region: the outer one has an empty ``<div id=… hx-morph-skip-children>`` for
 each (the ``nested`` macro), which morphing leaves alone. So a pointer move redraws the marks and the panel but
 neither the figures around the marks nor the histogram; an edit redraws the figures without the marks."""
 
-REPLACED_WHOLE = frozenset({"inspect-panel", "play-panel", "play-values", *NESTED})
-"""Regions without controls, swapped by innerHTML; the others are morphed so typing and focus survive."""
+STEPPERS = frozenset({"inspect-stepper", "play-stepper"})
+REPLACED_WHOLE = frozenset({"inspect-panel", "play-panel", "play-values", *NESTED}) - STEPPERS
+"""Regions without controls, swapped by innerHTML; the others (the steppers among them, whose slider keeps the
+focus while its steps are answered) are morphed so typing and focus survive."""
 
 HIDDEN = "-"
 """The hash ``X-Regions`` gives a region the page does not show now (the closed share panel): it is neither

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from kernels import limits
+from kernels.drawing import canonical_drawing, is_drawing
 from kernels.errors import InputError
 from kernels.gradient import COMBINE_MODES, check_pair
 from kernels.kernel_text import format_number, parse_number
@@ -251,8 +252,11 @@ def parse_state(args: Mapping[str, str], presets: Mapping[str, Preset], extra: I
         origin=_origin(values, kernel.shape),
     )
     image = values.get("image", DEFAULT_IMAGE)
-    if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", image):
-        raise InputError("image", "must be a sample name or an upload id (letters, digits, - and _)", image)
+    if is_drawing(image):
+        image = canonical_drawing(image)
+    elif not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", image):
+        rule = "must be a sample name, an upload id (letters, digits, - and _) or a drawing (draw:…)"
+        raise InputError("image", rule, image)
     combine = values.get("combine")
     if combine is not None and combine not in COMBINE_MODES:
         raise InputError("combine", f"must be one of {', '.join(COMBINE_MODES)} (or absent for one kernel)", combine)

@@ -3,13 +3,16 @@ app, uploads and rate-limit counters in redis-server. What docker-compose.yml de
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import socket
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
+import zlib
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -102,6 +105,23 @@ def test_the_same_picture_address_reaches_the_app_once(topology):
     assert first[0] == second[0] == 200 and first[2] == second[2]
     assert (first[1]["X-Cache-Status"], second[1]["X-Cache-Status"]) == ("MISS", "HIT")
     assert app_hits(topology, "/api/preview/output?image=camera&kernel=emboss") == 1
+
+
+def test_a_long_page_address_passes_nginx_and_gunicorn(topology):
+    """An edit of a drawing with a typed 7×7 kernel: the form sends the state, each grid cell and ``good``, a
+    request line over gunicorn's default 4 KB, within nginx's 8 KB and our ``limit_request_line``."""
+    drawing = "draw:" + base64.urlsafe_b64encode(
+        zlib.compress(np.random.default_rng(3).integers(0, 256, 1024, dtype=np.uint8).tobytes(), 9)
+    ).decode().rstrip("=")
+    kernel = ";".join(",".join(f"{0.0123 * (r * 7 + c):.4f}" for c in range(7)) for r in range(7))
+    state = urllib.parse.urlencode({"image": drawing, "kernel": kernel})
+    cells = urllib.parse.urlencode(
+        {f"k-{r}-{c}": f"{0.0123 * (r * 7 + c):.4f}" for r in range(7) for c in range(7)} | {"rows": 7, "cols": 7}
+    )
+    path = f"/fragment?{state}&{cells}&good={urllib.parse.quote(state)}"
+    assert 4200 < len(path) < 8000
+    status, _, body = get(topology["front"] + path)
+    assert status == 200, body[:300]
 
 
 def test_killing_an_instance_under_load_loses_no_request_nginx_can_retry(topology):

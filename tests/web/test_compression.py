@@ -26,7 +26,7 @@ DECODERS = {"gzip": gzip.decompress, "br": brotli.decompress, "zstd": zstd.decom
         ("gzip, deflate", {"gzip", "deflate"}),
     ],
 )
-def test_pages_fragments_json_css_and_scripts_are_compressed(client, accept, chosen):
+def test_pages_fragments_json_css_and_scripts_are_compressed(app, client, accept, chosen):
     page = client.get("/").get_data(as_text=True)
     static = [s.replace("&amp;", "&") for s in re.findall(r'/static/[^"]+\.(?:js|css)\?v=\w+', page)]
     assert static
@@ -34,6 +34,9 @@ def test_pages_fragments_json_css_and_scripts_are_compressed(client, accept, cho
         plain = client.get(url)
         answer = client.get(url, headers={"Accept-Encoding": accept})
         encoding = answer.headers.get("Content-Encoding")
+        if len(plain.data) < app.config["COMPRESS_MIN_SIZE"]:  # too small to gain from it: sent as it is
+            assert encoding is None, url
+            continue
         assert encoding in chosen, url
         assert "Accept-Encoding" in answer.headers["Vary"]
         assert DECODERS[encoding](answer.data) == plain.data

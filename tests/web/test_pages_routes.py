@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from tests.pages_support import assert_same_picture, partial_targets, tags
-from web.page_context import REGIONS_BY_VIEW
+from web.views import REGIONS_BY_VIEW
 
 FACE = "image=face"
 
@@ -175,6 +175,7 @@ def test_fragment_regions_follow_the_view(client):
         "play-region",
         "play-marks-in",
         "play-marks-out",
+        "play-stepper",
         "play-panel",
         "play-pixel",
         "region-hashes",
@@ -321,7 +322,8 @@ def test_a_pointer_answer_sends_the_marks_and_the_panel_not_the_figures_around_t
     for part, query in (("play", "px=9&py=4&x=5&y=6"), ("inspect", "px=3&py=4&x=7&y=6")):
         answer = client.get(f"/fragment?image=camera&kernel=blur&{query}&part={part}", headers={"X-Regions": shown})
         html = answer.data.decode()
-        assert partial_targets(html) == [f"{part}-marks-in", f"{part}-marks-out", f"{part}-panel", "region-hashes"]
+        targets = [f"{part}-marks-in", f"{part}-marks-out", f"{part}-stepper", f"{part}-panel", "region-hashes"]
+        assert partial_targets(html) == targets  # the stepper says which pixel it is at
     assert (
         'title="3×3 window around input x 9, y 4"'
         in client.get(
@@ -343,7 +345,13 @@ def test_a_pointer_answer_leaves_the_histogram_alone(client):
     page = tags(client.get("/?image=camera&px=3&py=4").data)
     assert page.by_id("play-histogram")  # in its own region, below the panel
     pointed = client.get("/fragment?image=camera&px=5&py=4&part=play").data.decode()
-    assert partial_targets(pointed)[:4] == ["play-region", "play-marks-in", "play-marks-out", "play-panel"]
+    assert partial_targets(pointed)[:5] == [
+        "play-region",
+        "play-marks-in",
+        "play-marks-out",
+        "play-stepper",
+        "play-panel",
+    ]
     assert "play-values" not in partial_targets(pointed) and 'id="play-histogram"' not in pointed
     edited = client.get("/fragment?image=camera&kernel=emboss&px=5&py=4").data.decode()
     assert {"play-region", "play-values", "inspect-values"} <= set(partial_targets(edited))
