@@ -99,3 +99,25 @@ def every_option(one_pass: OnePass, image: np.ndarray, kernel: np.ndarray, optio
     for _ in range(options.repeat):
         result = one_pass(result, kernel, single) / options.divisor + options.offset
     return result
+
+
+def valid_conv2d(x, weight, bias=None, stride=(1, 1), dilation=(1, 1), groups=1) -> np.ndarray:
+    """PyTorch's ``F.conv2d`` without padding, plainly in float64: a correlation of (N, C, H, W) with
+    (out, C / groups, kh, kw) weights, plus a bias per output channel; (N, out, oh, ow)."""
+    (sy, sx), (dy, dx) = stride, dilation
+    n, channels, height, width = x.shape
+    out_channels, per_group, kh, kw = weight.shape
+    assert channels == per_group * groups and out_channels % groups == 0
+    oh, ow = (height - (kh - 1) * dy - 1) // sy + 1, (width - (kw - 1) * dx - 1) // sx + 1
+    out = np.zeros((n, out_channels, oh, ow))
+    for o in range(out_channels):
+        group = o // (out_channels // groups)
+        for c in range(per_group):
+            for i in range(kh):
+                for j in range(kw):
+                    rows = slice(i * dy, i * dy + (oh - 1) * sy + 1, sy)
+                    cols = slice(j * dx, j * dx + (ow - 1) * sx + 1, sx)
+                    out[:, o] += weight[o, c, i, j] * np.asarray(x[:, group * per_group + c, rows, cols])
+        if bias is not None:
+            out[:, o] += bias[o]
+    return out

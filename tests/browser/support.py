@@ -84,3 +84,14 @@ def small_png(colour: tuple[int, int, int] = (30, 140, 220), size: tuple[int, in
     buffer = io.BytesIO()
     Image.new("RGB", size, colour).save(buffer, "PNG")
     return buffer.getvalue()
+
+
+def axe_violations(page: Page, axe_source: str, include: list[str] | None = None) -> list[tuple]:
+    """axe-core's violations on the page, or only inside the ``include`` CSS selectors: (rule, help, first targets)."""
+    page.add_script_tag(content=axe_source)
+    result = page.evaluate(
+        """async (include) => await axe.run(
+             include ? { include: include.map((s) => [s]) } : document, { resultTypes: ['violations'] })""",
+        include,
+    )
+    return [(v["id"], v["help"], [n["target"] for n in v["nodes"][:3]]) for v in result["violations"]]

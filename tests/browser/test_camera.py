@@ -15,7 +15,7 @@ from werkzeug.serving import make_server
 
 from kernels.frames import LOSSY_MIN_WIDTH
 from kernels.preview import MIN_PSNR_DB, psnr_db
-from tests.browser.support import TIMEOUT_MS, assert_shows, painted_pixels, png_pixels
+from tests.browser.support import TIMEOUT_MS, assert_shows, axe_violations, painted_pixels, png_pixels
 from tests.chromium import ARGS as CHROMIUM_ARGS
 from tests.chromium import find_chromium
 from web.views import EMBED_SIZES
@@ -245,9 +245,7 @@ def test_axe_finds_no_violations_in_the_camera_embed(camera_browser, live_server
     page.goto(f"{live_server}/embed?view=camera&kernel=outline")
     if running:
         start(page)
-    page.add_script_tag(content=axe_source)
-    result = page.evaluate("async () => await axe.run(document, { resultTypes: ['violations'] })")
-    violations = [(v["id"], v["help"], [n["target"] for n in v["nodes"][:3]]) for v in result["violations"]]
+    violations = axe_violations(page, axe_source)
     context.close()
     assert violations == []
 

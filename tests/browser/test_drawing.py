@@ -15,7 +15,14 @@ from playwright.sync_api import Page, expect
 
 from kernels.drawing import SIDE, decode_drawing, start_pixels, start_value
 from kernels.errors import InputError
-from tests.browser.support import TIMEOUT_MS, api_json, assert_panel_is_api, assert_shows, painted_pixels
+from tests.browser.support import (
+    TIMEOUT_MS,
+    api_json,
+    assert_panel_is_api,
+    assert_shows,
+    axe_violations,
+    painted_pixels,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -210,9 +217,7 @@ def test_axe_finds_no_violations_on_the_embed_with_a_drawing(browser, live_serve
     page = context.new_page()
     page.goto(live_server + "/embed?" + urlencode({"view": "playground", "image": start_value("face")}))
     page.locator("[data-draw-toggle]").click()
-    page.add_script_tag(content=axe_source)
-    result = page.evaluate("async () => await axe.run(document, { resultTypes: ['violations'] })")
-    violations = [(v["id"], v["help"], [n["target"] for n in v["nodes"][:3]]) for v in result["violations"]]
+    violations = axe_violations(page, axe_source)
     context.close()
     assert violations == []
 

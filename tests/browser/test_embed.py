@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.support import TIMEOUT_MS, api_json, assert_panel_is_api
+from tests.browser.support import TIMEOUT_MS, api_json, assert_panel_is_api, axe_violations
 
 pytestmark = pytest.mark.browser
 
@@ -81,9 +81,7 @@ def test_axe_finds_no_violations(browser, live_server, axe_source, path):
     context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.goto(live_server + path)
-    page.add_script_tag(content=axe_source)
-    result = page.evaluate("async () => await axe.run(document, { resultTypes: ['violations'] })")
-    violations = [(v["id"], v["help"], [n["target"] for n in v["nodes"][:3]]) for v in result["violations"]]
+    violations = axe_violations(page, axe_source)
     context.close()
     assert violations == []
 

@@ -9,7 +9,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.support import TIMEOUT_MS, api_json, point_at
+from tests.browser.support import TIMEOUT_MS, api_json, axe_violations, point_at
 from web.layer_state import LAYER_PARAMS
 from web.views import EMBED_SIZES
 
@@ -142,13 +142,7 @@ def test_axe_finds_no_violations(browser, live_server: str, axe_source: str, pat
     page = context.new_page()
     page.goto(live_server + path)
     expect(page.locator(PANEL)).to_be_visible(timeout=TIMEOUT_MS)
-    page.add_script_tag(content=axe_source)
-    result = page.evaluate(
-        "async () => await axe.run({ include: [['#layer']] }, { resultTypes: ['violations'] })"
-        if path.startswith("/?")
-        else "async () => await axe.run(document, { resultTypes: ['violations'] })"
-    )
-    violations = [(v["id"], v["help"], [n["target"] for n in v["nodes"][:3]]) for v in result["violations"]]
+    violations = axe_violations(page, axe_source, ["#layer"] if path.startswith("/?") else None)
     context.close()
     assert violations == []
 

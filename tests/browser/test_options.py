@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from kernels.histogram import raw_histogram
-from tests.browser.support import TIMEOUT_MS, api_json, assert_shows
+from tests.browser.support import TIMEOUT_MS, api_json, assert_shows, axe_violations
 
 pytestmark = pytest.mark.browser
 
@@ -196,12 +196,7 @@ def test_axe_finds_no_violations_in_the_explained_options(browser, live_server, 
     context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.goto(live_server + "/?kernel=emboss&op=convolve&edge=constant&cval=40&display=signed&repeat=2&stride=2")
-    page.add_script_tag(content=axe_source)
     regions = ["#options", "#inspect-region", "#inspect-panel", "#edge-compare", "#play-region", "#play-panel"]
-    result = page.evaluate(
-        "async (include) => await axe.run({ include: include.map((s) => [s]) }, { resultTypes: ['violations'] })",
-        regions,
-    )
-    violations = [(v["id"], v["help"], [n["target"] for n in v["nodes"][:3]]) for v in result["violations"]]
+    violations = axe_violations(page, axe_source, regions)
     context.close()
     assert violations == []

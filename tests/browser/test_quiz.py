@@ -16,7 +16,7 @@ from werkzeug.serving import make_server
 from app import create_app
 from kernels.kernel_text import format_for_people
 from kernels.presets import load_presets
-from tests.browser.support import TIMEOUT_MS, api_json, wait_for_pixel
+from tests.browser.support import TIMEOUT_MS, api_json, axe_violations, wait_for_pixel
 from web.quiz_states import hidden_preset, which_for
 
 pytestmark = pytest.mark.browser
@@ -150,8 +150,6 @@ def test_axe_finds_no_violations_in_the_quiz_views(browser, quiz_server: str, ax
     if action:
         page.locator(action).click()
         expect(page.locator("#quiz-verdict")).to_be_visible(timeout=TIMEOUT_MS)
-    page.add_script_tag(content=axe_source)
-    result = page.evaluate("async () => await axe.run(document, { resultTypes: ['violations'] })")
-    violations = [(v["id"], v["help"], [n["target"] for n in v["nodes"][:3]]) for v in result["violations"]]
+    violations = axe_violations(page, axe_source)
     context.close()
     assert violations == []

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.support import TIMEOUT_MS, painted_pixels
+from tests.browser.support import TIMEOUT_MS, axe_violations, painted_pixels
 
 pytestmark = pytest.mark.browser
 
@@ -75,8 +75,6 @@ def test_axe_finds_no_violations_with_the_panel_open(browser, live_server: str, 
         panel.locator("summary").click()
         expect(panel).to_have_attribute("open", "")
     expect(page.locator("#spectrum-map")).to_be_visible()
-    page.add_script_tag(content=axe_source)
-    result = page.evaluate("async () => await axe.run(document, { resultTypes: ['violations'] })")
-    violations = [(v["id"], v["help"], [n["target"] for n in v["nodes"][:3]]) for v in result["violations"]]
+    violations = axe_violations(page, axe_source)
     context.close()
     assert violations == []

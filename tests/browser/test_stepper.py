@@ -9,7 +9,7 @@ import time
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.browser.support import TIMEOUT_MS, api_json, assert_panel_is_api, wait_for_pixel
+from tests.browser.support import TIMEOUT_MS, api_json, assert_panel_is_api, axe_violations, wait_for_pixel
 
 pytestmark = pytest.mark.browser
 
@@ -179,8 +179,6 @@ def test_axe_finds_no_violations_while_stepping(browser, live_server: str, axe_s
     context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.goto(live_server + path)
-    page.add_script_tag(content=axe_source)
-    result = page.evaluate("async () => await axe.run(document, { resultTypes: ['violations'] })")
-    violations = [(v["id"], v["help"], [n["target"] for n in v["nodes"][:3]]) for v in result["violations"]]
+    violations = axe_violations(page, axe_source)
     context.close()
     assert violations == []

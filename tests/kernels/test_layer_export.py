@@ -23,6 +23,7 @@ from kernels.export_layer import export_layer
 from kernels.layer import Layer, run_layer, validate_layer
 from kernels.layer_presets import DIGITS_PATH, load_banks, matching_bank
 from kernels.options import EDGE_MODES
+from tests.oracles import valid_conv2d
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -103,24 +104,7 @@ def _tensor(array) -> StandInTensor:
 
 
 def _valid_conv(x, weight, bias, stride, dilation, groups):
-    """A valid (unpadded) correlation of (N, C, H, W) with (out, C / groups, kh, kw), as conv2d defines it."""
-    (sy, sx), (dy, dx) = stride, dilation
-    n, channels, height, width = x.shape
-    out_channels, per_group, kh, kw = weight.shape
-    assert channels == per_group * groups and out_channels % groups == 0
-    oh, ow = (height - (kh - 1) * dy - 1) // sy + 1, (width - (kw - 1) * dx - 1) // sx + 1
-    out = np.zeros((n, out_channels, oh, ow))
-    for o in range(out_channels):
-        group = o // (out_channels // groups)
-        for c in range(per_group):
-            for i in range(kh):
-                for j in range(kw):
-                    rows = slice(i * dy, i * dy + (oh - 1) * sy + 1, sy)
-                    cols = slice(j * dx, j * dx + (ow - 1) * sx + 1, sx)
-                    out[:, o] += weight[o, c, i, j] * np.asarray(x[:, group * per_group + c, rows, cols])
-        if bias is not None:
-            out[:, o] += bias[o]
-    return _tensor(out)
+    return _tensor(valid_conv2d(x, weight, bias, stride, dilation, groups))
 
 
 def _pad(x, py: int, px: int, mode: str):
