@@ -11,6 +11,7 @@ RUN pip install --no-cache-dir -r requirements.txt
 
 COPY app.py gunicorn.conf.py ./
 COPY kernels/ kernels/
+COPY imaging/ imaging/
 COPY web/ web/
 COPY templates/ templates/
 COPY static/ static/

@@ -52,7 +52,7 @@ DEFAULTS: dict[str, Any] = {
     # Static URLs carry a hash of the file (see static_version); an address without it may be kept an hour.
     "SEND_FILE_MAX_AGE_DEFAULT": 3600,
     # Text answers (pages, fragments, JSON, CSS, JS) are compressed for the network, best first as the client
-    # accepts: zstd, brotli, gzip. Pictures are compressed already (see kernels.preview).
+    # accepts: zstd, brotli, gzip. Pictures are compressed already (see imaging.preview).
     "COMPRESS_ALGORITHM": ["zstd", "br", "gzip"],
     "COMPRESS_MIMETYPES": [
         "text/html",

@@ -45,9 +45,9 @@ from PIL import Image, ImageFilter
 from bench.layer import print_layer_table
 from bench.pictures import big_photo, picture_table
 from bench.timing import median_times, picture_label, print_grid, rounds_text
+from imaging.samples import load_sample
 from kernels.engine import filter_image
 from kernels.options import Options
-from kernels.samples import load_sample
 from tests.oracles import every_option, opencv_result, scipy_result
 
 KERNEL_SIZES = (3, 5, 7, 15, 31)

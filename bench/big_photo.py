@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from kernels.samples import load_sample
+from imaging.samples import load_sample
 
 SIZE = (4000, 3000)
 NOISE_SIGMA = 3.0

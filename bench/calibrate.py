@@ -1,4 +1,4 @@
-"""Fit the engine's cost model (kernels.methods.COSTS) to timings on this machine.
+"""Fit the engine's cost model (kernels.engine.methods.COSTS) to timings on this machine.
 
     python -m bench.calibrate [--cases 300] [--seed 1] [--worst 3]
 
@@ -7,7 +7,7 @@ on random passes: images 64–1024 px a side, grey and RGB, kernels 1–63 taps 
 dilations 1–4, read through the engine's own padding. Each time is the best of 5 runs (other work on
 the machine only ever adds time). Each implementation's seconds per unit of work are fitted by
 non-negative least squares on relative error; the script prints the COSTS table to paste into
-kernels/methods.py and how well it predicts the measurements (median and range of predicted ÷
+kernels/engine/methods.py and how well it predicts the measurements (median and range of predicted ÷
 measured, and with --worst the worst cases). The separable row builds on the others' current
 constants, so run it a second time after pasting a new table.
 """
@@ -20,12 +20,12 @@ import time
 import numpy as np
 from scipy.optimize import nnls
 
-from kernels import methods
-from kernels.direct import correlate_band, correlate_taps
-from kernels.fftconv import correlate_fft
-from kernels.geometry import plan_pass
-from kernels.padding import PaddedSource
-from kernels.separable import correlate_separable
+from kernels.engine import methods
+from kernels.engine.direct import correlate_band, correlate_taps
+from kernels.engine.fftconv import correlate_fft
+from kernels.engine.geometry import plan_pass
+from kernels.engine.padding import PaddedSource
+from kernels.engine.separable import correlate_separable
 
 
 def _best_seconds(run, repeats: int = 5) -> float:

@@ -39,7 +39,7 @@ from playwright.sync_api import Browser, sync_playwright
 from bench.latency import serve
 from bench.latency_report import percentile
 from bench.network import PROFILES, Profile, emulate
-from kernels.samples import load_sample
+from imaging.samples import load_sample
 from tests.chromium import ARGS as CHROMIUM_ARGS
 from tests.chromium import find_chromium
 

@@ -1,7 +1,7 @@
-"""One convolutional layer (:mod:`kernels.layer`) against PyTorch's ``conv2d`` and SciPy, in the same run.
+"""One convolutional layer (:mod:`kernels.teaching.layer`) against PyTorch's ``conv2d`` and SciPy, in the same run.
 
     python -m bench.layer               # the table alone; make bench prints it after the engine's table
-    python -m bench.layer --calibrate   # fit kernels.layer.COSTS on this machine and print them
+    python -m bench.layer --calibrate   # fit kernels.teaching.layer.COSTS on this machine and print them
 
 Rows: 8 filters of 3×3×3 (random weights and biases, ReLU, 2×2 max pooling) on the 512² RGB astronaut for each
 of zero padding (``constant``, what ``Conv2d`` does by default) and replicated borders (``extend``), plus a
@@ -27,8 +27,8 @@ import scipy.ndimage as ndi
 from scipy.optimize import nnls
 
 from bench.timing import median_times, print_grid, rounds_text
-from kernels.layer import COSTS, Layer, layer_cost, run_layer
-from kernels.samples import load_sample
+from imaging.samples import load_sample
+from kernels.teaching.layer import COSTS, Layer, layer_cost, run_layer
 
 SCIPY_MODES = {"constant": "constant", "extend": "nearest"}
 TORCH_MODES = {"constant": "zeros", "extend": "replicate"}
@@ -122,8 +122,8 @@ def print_layer_table(rounds: int) -> None:
     """Print the layer table (see the module docstring)."""
     has_torch = importlib.util.find_spec("torch") is not None
     print(
-        f"\nOne convolutional layer (kernels.layer.run_layer, float64) on the 512² RGB astronaut; median ms per "
-        f"call, {rounds_text(rounds)}, contenders interleaved. PyTorch: "
+        f"\nOne convolutional layer (kernels.teaching.layer.run_layer, float64) on the 512² RGB astronaut; "
+        f"median ms per call, {rounds_text(rounds)}, contenders interleaved. PyTorch: "
         + ("conv2d on the CPU, float64." if has_torch else "not installed, so its columns are empty.")
         + "\n"
     )
@@ -133,7 +133,7 @@ def print_layer_table(rounds: int) -> None:
 
 
 def calibrate() -> None:
-    """Fit :data:`kernels.layer.COSTS` by least squares on relative error over random layers; print them."""
+    """Fit :data:`kernels.teaching.layer.COSTS` by least squares on relative error over random layers; print them."""
     rng = np.random.default_rng(11)
     features, seconds = [], []
     for _ in range(150):

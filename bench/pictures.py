@@ -3,8 +3,8 @@
 Printed by ``python -m bench.bench`` (``--png`` adds it to ``--quick``). The pictures: the 512² RGB astronaut
 after the ``sharpen`` and the ``blur`` presets (clamp display), its grey version likewise, and the same four
 for a 512×384 picture downsized (Pillow LANCZOS) from the 4000×3000 photo, which is what a phone photo becomes
-at the default working size. Each is encoded as the page preview (:func:`kernels.preview.encode_preview`: its
-media type and PSNR), Pillow PNG at ``compress_level=1``, our stored PNG (:func:`kernels.images.encode_png`),
+at the default working size. Each is encoded as the page preview (:func:`imaging.preview.encode_preview`: its
+media type and PSNR), Pillow PNG at ``compress_level=1``, our stored PNG (:func:`imaging.images.encode_png`),
 its ``compact=True`` form and lossless WebP (method 0): median encode ms, size in KB (1000 bytes) and PSNR
 measured by decoding (∞ when exact). Target: the preview of the 512² RGB sharpen output is at most 225 KB.
 """
@@ -20,12 +20,12 @@ import PIL
 from PIL import Image
 
 from bench.timing import median_times, picture_label, print_grid, rounds_text
-from kernels.display import render
+from imaging.images import encode_png, to_engine_input
+from imaging.preview import encode_preview, psnr_db
+from imaging.samples import load_sample
 from kernels.engine import filter_image
-from kernels.images import encode_png, to_engine_input
-from kernels.presets import load_presets
-from kernels.preview import encode_preview, psnr_db
-from kernels.samples import load_sample
+from kernels.library.presets import load_presets
+from kernels.teaching.display import render
 
 BIG_SIZE = (4000, 3000)
 """Width and height of the big photo: what a 12-megapixel phone camera takes."""
@@ -43,7 +43,7 @@ def big_photo(color: str) -> np.ndarray:
     """A photo-like float32 image of :data:`BIG_SIZE`: (H, W) for "gray", (H, W, 3) for "rgb".
 
     The astronaut resized with LANCZOS (:func:`_big_astronaut`), as the engine gets it
-    (:func:`kernels.images.to_engine_input`), plus Gaussian noise of σ = 2 grey levels, clipped to 0…255.
+    (:func:`imaging.images.to_engine_input`), plus Gaussian noise of σ = 2 grey levels, clipped to 0…255.
     The same pixels every run; cached, as it takes a second or two.
     """
     image = to_engine_input(_big_astronaut(), color)
@@ -81,7 +81,7 @@ def picture_table(rounds: int) -> None:
     """Print the encoded size, median encode ms and PSNR of each output picture in each format.
 
     The pictures: the 512² RGB astronaut after the ``sharpen`` and ``blur`` presets (clamp display), in RGB
-    and grey (:func:`kernels.images.to_engine_input`), and the same for the :data:`SMALL_PHOTO_SIZE` picture
+    and grey (:func:`imaging.images.to_engine_input`), and the same for the :data:`SMALL_PHOTO_SIZE` picture
     downsized with LANCZOS from the RGB :func:`big_photo`. The formats are timed interleaved by
     :func:`median_times`; the PSNR is measured by decoding the bytes (∞ when they give the pixels back
     exactly). One target: the preview of the 512² RGB sharpen output is at most :data:`PREVIEW_LIMIT_KB`.

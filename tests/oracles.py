@@ -26,7 +26,7 @@ import cv2
 import numpy as np
 import scipy.ndimage as ndi
 
-from kernels.fftconv import dilate
+from kernels.engine.fftconv import dilate
 from kernels.options import Options
 
 SCIPY_MODES = {

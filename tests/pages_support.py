@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 import numpy as np
 from PIL import Image
 
-from kernels.preview import psnr_db
+from imaging.preview import psnr_db
 
 
 class Element:

@@ -1,7 +1,7 @@
-"""Rebuild the bundled sample photos in ``kernels/data/samples/`` from scikit-image's wheel.
+"""Rebuild the bundled sample photos in ``imaging/data/samples/`` from scikit-image's wheel.
 
 The photos are the public-domain and CC0 images that scikit-image ships in ``skimage/data/``
-(credits and licences: ``kernels/data/samples/LICENSES.md``). They are read straight out of
+(credits and licences: ``imaging/data/samples/LICENSES.md``). They are read straight out of
 the wheel (a zip file), stripped of metadata (the colour profiles are plain sRGB, which is what
 browsers assume anyway) and re-encoded as optimised PNG with the original pixels and sizes.
 ``face.png`` is the astronaut's face, cropped and reduced to 32×32 by averaging 3×3 blocks.

@@ -1,4 +1,4 @@
-"""Measure PNG encoding of a 512×512 image: Pillow at compress_level 0…6 against ``kernels.images.encode_png``.
+"""Measure PNG encoding of a 512×512 image: Pillow at compress_level 0…6 against ``imaging.images.encode_png``.
 
 Prints the median time (ms) and size (KiB) of each, for the astronaut photo in RGB and grey and for
 a Sobel-filtered version (edge images compress differently from photos). This is the measurement
@@ -23,8 +23,8 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kernels.images import encode_png, to_engine_input
-from kernels.samples import load_sample
+from imaging.images import encode_png, to_engine_input
+from imaging.samples import load_sample
 
 
 def timed(encode: Callable[[], bytes], repeat: int) -> tuple[float, int]:

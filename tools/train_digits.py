@@ -10,13 +10,13 @@ on 80 % of the pictures (a stratified split); the other 20 % are held out and on
 seconds. The first layer is then rescaled for pictures in grey levels 0–255 (training reads each picture as
 level / 16, from 0 to 1; a photo's level g is read as g / 255, so each weight is divided by 255), its weights and
 biases are rounded to 4 significant digits, and the held-out accuracy is measured again with the rounded layer.
-Those weights, biases and the accuracy are written to ``kernels/data/digits_layer.json``.
+Those weights, biases and the accuracy are written to ``kernels/library/data/digits_layer.json``.
 
 scikit-learn is a development dependency only (``requirements-dev.txt``); the app reads the JSON.
 
 Usage::
 
-    python tools/train_digits.py            # writes kernels/data/digits_layer.json
+    python tools/train_digits.py            # writes kernels/library/data/digits_layer.json
     python tools/train_digits.py --out x.json
 """
 

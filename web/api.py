@@ -7,12 +7,13 @@ from dataclasses import asdict
 
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
-from kernels import limits, samples
+from imaging import samples
+from imaging.preview import Preview
+from kernels import limits
 from kernels.engine import output_shape
 from kernels.errors import InputError
-from kernels.kernel_tools import MAX_SEED
-from kernels.presets import preset_to_json
-from kernels.preview import Preview
+from kernels.library.kernel_tools import MAX_SEED
+from kernels.library.presets import preset_to_json
 from web.compute import Services, etag_for
 from web.export_view import export_state as export_code
 from web.kernel_edit import apply_tool, tool_result
@@ -194,14 +195,14 @@ def kernel_tool() -> Response:
 @bp.get("/spectrum")
 def spectrum() -> Response:
     """The kernel's gain at every frequency: ``n`` × ``n`` values of |DFT| of the taps as applied (see
-    ``kernels.spectrum``), zero frequency at row and column n // 2, with its cuts, gains and classification."""
+    ``kernels.teaching.spectrum``), zero frequency at row and column n // 2, with its cuts, gains and classification."""
     state, n = spectrum_request(request.args.to_dict(flat=True), services().presets)
     return jsonify(spectrum_json(state, n))
 
 
 @bp.get("/spectrum.png")
 def spectrum_png() -> Response:
-    """``/api/spectrum``'s gains as a heat map, (n + 1) × (n + 1) pixels (see ``kernels.spectrum_picture``)."""
+    """``/api/spectrum``'s gains as a heat map, (n + 1) × (n + 1) pixels (see ``kernels.teaching.spectrum_picture``)."""
     state, n = spectrum_request(request.args.to_dict(flat=True), services().presets)
     key, make = spectrum_picture(state, n)
     return png_response(etag_for(*key), make)

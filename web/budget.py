@@ -2,7 +2,7 @@
 it starts, with a message that says which setting to turn down.
 
 The cost of each engine call a request needs (its kernel, a combined second kernel, each compared kernel)
-comes from :func:`kernels.cost.filter_cost`. That model was fitted on dilations 1–4 and underestimates the
+comes from :func:`kernels.engine.cost.filter_cost`. That model was fitted on dilations 1–4 and underestimates the
 largest dilations up to 2.5×, so the budget counts :data:`MODEL_MARGIN` times the modelled seconds.
 """
 
@@ -16,10 +16,10 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 
-from kernels.cost import Cost, filter_cost
+from kernels.engine.cost import Cost, filter_cost
+from kernels.engine.workers import on_this_thread
 from kernels.errors import InputError
 from kernels.options import Options
-from kernels.workers import on_this_thread
 from web.state import DEFAULT_SIZE, State, size_text
 
 MODEL_MARGIN = 3.0

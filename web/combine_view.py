@@ -4,7 +4,7 @@ With ``combine`` the playground's output is √(Gx² + Gy²) (magnitude) or atan
 (direction), where Gx is the page's kernel and Gy is ``kernel2`` (by default the transpose partner of a
 gradient kernel). Pointing at a pixel explains both kernels' sums, the value each fed into the
 combination, and the combination itself. The numbers are the engine's: each kernel's
-:meth:`web.compute.Services.explain` and :func:`kernels.gradient.describe_pixel` for the combined pixel;
+:meth:`web.compute.Services.explain` and :func:`kernels.teaching.gradient.describe_pixel` for the combined pixel;
 this module only lays them out and writes the formula down.
 """
 
@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from kernels.display import SIGNED_COLOURS_FROM_ZERO
-from kernels.gradient import describe_pixel, direction_colours, ramp_sign
-from kernels.images import encode_png
-from kernels.presets import Preset
+from imaging.images import encode_png
+from kernels.library.presets import Preset
+from kernels.teaching.display import SIGNED_COLOURS_FROM_ZERO
+from kernels.teaching.gradient import describe_pixel, direction_colours, ramp_sign
 from web.compute import Services
 from web.kernel_choice import KernelChoice, conventional_x
 from web.panel import CHANNEL_TITLES, Panel, build_panel, fmt
@@ -49,7 +49,7 @@ class CombineStep:
 class Orientation:
     """How the two kernels' signs enter the direction: ``sx`` is +1 when Gx is positive where brightness rises to
     the right (right − left), −1 for left − right; ``sy`` the same for Gy downwards. See
-    :func:`kernels.gradient.ramp_sign`."""
+    :func:`kernels.teaching.gradient.ramp_sign`."""
 
     sx: int
     sy: int
@@ -241,7 +241,7 @@ def _title(choice: KernelChoice, presets: Mapping[str, Preset]) -> str:
 
 def legend_src(sx: int = 1, sy: int = 1) -> str:
     """A square whose every point has the colour of the direction from its centre (the page rounds it):
-    a data: PNG. Colours come from :func:`kernels.gradient.direction_colours`, the function that paints
+    a data: PNG. Colours come from :func:`kernels.teaching.gradient.direction_colours`, the function that paints
     the output. With ``sx`` = ``sy`` = 1 right is 0°, down 90° (rows grow downwards), left 180°, up −90°;
     a −1 mirrors that axis, so that each colour sits on the side where the picture is brighter.
     """

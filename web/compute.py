@@ -17,18 +17,18 @@ from typing import Any
 
 import numpy as np
 
-from kernels import samples
-from kernels.cost import Cost
-from kernels.display import check_display, render
-from kernels.drawing import drawing_rgb, is_drawing
+from imaging import samples
+from imaging.drawing import drawing_rgb, is_drawing
+from imaging.images import encode_png, fit_working_size, to_engine_input
+from imaging.preview import Preview, encode_preview
+from imaging.store import ImageStore, is_image_id
+from imaging.store_redis import RedisImageStore
 from kernels.engine import FilterResult, filter_image
-from kernels.explain import explain
-from kernels.gradient import GradientResult, combine, describe_pixel, render_combined
-from kernels.images import encode_png, fit_working_size, to_engine_input
-from kernels.presets import Preset, load_presets
-from kernels.preview import Preview, encode_preview
-from kernels.store import ImageStore, is_image_id
-from kernels.store_redis import RedisImageStore
+from kernels.engine.cost import Cost
+from kernels.library.presets import Preset, load_presets
+from kernels.teaching.display import check_display, render
+from kernels.teaching.explain import explain
+from kernels.teaching.gradient import GradientResult, combine, describe_pixel, render_combined
 from web.budget import Budget, HeavyPool, call_cost, engine_states, refuse_over_budget
 from web.client_gone import client_gone_check
 from web.rate_limits import note_computed
@@ -225,7 +225,7 @@ class Services:
         return self.pngs.get_or_make(("in", *state.input_key()), lambda: encode_png(self.input_pixels(state)))
 
     def output_preview(self, state: State) -> Preview:
-        """The output picture as the page shows it (see :mod:`kernels.preview`)."""
+        """The output picture as the page shows it (see :mod:`imaging.preview`)."""
         return self.pngs.get_or_make(
             ("out-preview", *state.cache_key()), lambda: encode_preview(self.output_pixels(state))
         )
@@ -253,7 +253,7 @@ class Services:
 
         Combined: channels alternate per colour, named "Gx" and "Gy" (grey) or "Gx (R)", "Gy (R)"…, each
         with the extra keys ``kernel`` ("Gx"/"Gy") and ``channel``; ``combined`` holds
-        :func:`kernels.gradient.describe_pixel` at (x, y).
+        :func:`kernels.teaching.gradient.describe_pixel` at (x, y).
         """
         if state.combine is None:
             return self.explain(state, x, y)

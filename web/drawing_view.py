@@ -1,5 +1,5 @@
 """What the pages show of a drawing: the picture menu's "Draw your own" entries, the start buttons, and the grey
-levels the page's script edits (see ``kernels.drawing`` for the ``image=draw:…`` value itself)."""
+levels the page's script edits (see ``imaging.drawing`` for the ``image=draw:…`` value itself)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from flask import Flask
 
-from kernels.drawing import SIDE, STARTS, drawing_grey, is_drawing, start_value
+from imaging.drawing import SIDE, STARTS, drawing_grey, is_drawing, start_value
 from web.state import State
 
 GROUP = "Draw your own"

@@ -1,7 +1,7 @@
 """The edge-mode comparison: the face's top-left corner as the kernel reads it under all seven edge modes.
 
-Each table is a corner of the padded face made by the engine's own :func:`kernels.padding.pad`, and the
-source of every padded value by the engine's :func:`kernels.padding.source_index`, so the numbers are the
+Each table is a corner of the padded face made by the engine's own :func:`kernels.engine.padding.pad`, and the
+source of every padded value by the engine's :func:`kernels.engine.padding.source_index`, so the numbers are the
 ones the kernel multiplies. The number of padded rows and columns is how far the current kernel reaches
 past the top and the left border (its origin times its dilation), at least 2 and at most :data:`MAX_PAD`.
 """
@@ -13,8 +13,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from kernels.engine import plan
+from kernels.engine.padding import INDEX_MODES, pad, source_index
 from kernels.options import EDGE_MODES, Options
-from kernels.padding import INDEX_MODES, pad, source_index
 from web.panel import fmt, shade
 
 IMAGE_CELLS = 3

@@ -6,9 +6,9 @@ from flask import Flask, Response, jsonify, make_response, render_template, requ
 from flask_limiter.errors import RateLimitExceeded
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from imaging.images import megabytes
 from kernels import limits
 from kernels.errors import InputError, Stopped
-from kernels.images import megabytes
 from web.budget import Busy
 from web.rate_limits import seconds_until_reset
 

@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 from flask import url_for
 
 from kernels.errors import InputError
-from kernels.export import FILENAMES, FORMATS, Export, export
+from kernels.exports import FILENAMES, FORMATS, Export, export
 from web.compute import Services
 from web.state import State
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 import numpy as np
 from flask import Blueprint, Response, current_app, request
 
-from kernels.cost import Cost
-from kernels.display import check_display, render
+from imaging.frames import MAX_FRAME_BYTES, check_body, check_length, check_media_type, decode_frame, encode_frame
+from imaging.images import fit_working_size, to_engine_input, working_shape
 from kernels.engine import filter_image, validate
-from kernels.frames import MAX_FRAME_BYTES, check_body, check_length, check_media_type, decode_frame, encode_frame
-from kernels.gradient import combine, render_combined
-from kernels.images import fit_working_size, to_engine_input, working_shape
+from kernels.engine.cost import Cost
+from kernels.teaching.display import check_display, render
+from kernels.teaching.gradient import combine, render_combined
 from web.budget import call_cost, engine_states, refuse_over_budget
 from web.client_gone import client_gone_check
 from web.compute import Services

@@ -1,6 +1,6 @@
 """The kernel editor's generator picker and its sliders, read from and written back to the page form.
 
-The form carries ``gen`` (a generator name from :data:`kernels.generators.GENERATORS`, or "" for none),
+The form carries ``gen`` (a generator name from :data:`kernels.library.generators.GENERATORS`, or "" for none),
 one range slider per argument (``g-size``, ``g-sigma``, ``g-n``, ``g-length``, ``g-angle``, ``g-amount``,
 ``g-radius``; generators that share an argument share its slider, so Gaussian → LoG keeps size and σ) and
 ``generated``: the generator call the grid was last filled from. None of them reach a permalink: the
@@ -19,8 +19,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from kernels.errors import InputError
-from kernels.generators import DERIVATIVE_SIZES, GENERATORS, MAX_AMOUNT, MAX_SIGMA, parse_generator
-from kernels.kernel_text import format_number, parse_number
+from kernels.library.generators import DERIVATIVE_SIZES, GENERATORS, MAX_AMOUNT, MAX_SIGMA, parse_generator
+from kernels.library.kernel_text import format_number, parse_number
 from kernels.limits import MAX_KERNEL_SIDE
 
 GEN_FIELD = "gen"
@@ -52,7 +52,7 @@ SLIDERS_BY_KIND: dict[str, Slider] = {
     "amount": Slider("g-amount", "Amount", 0, MAX_AMOUNT, 0.1),
     "angle": Slider("g-angle", "Angle", 0, 179, 1, "°"),
 }
-"""The slider of each argument kind of :mod:`kernels.generators` (motion's length uses the odd size's rule)."""
+"""The slider of each argument kind of :mod:`kernels.library.generators` (motion's length uses the odd size's rule)."""
 
 _BY_NAME = {
     "length": Slider("g-length", "Length", 1, MAX_KERNEL_SIDE, 2, "px"),

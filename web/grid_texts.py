@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from kernels.kernel_text import format_number, parse_number
+from kernels.library.kernel_text import format_number, parse_number
 
 SIGNIFICANT = 3
 """Significant figures a cell shows for a weight whose exact text is longer than :data:`SHORT`."""

@@ -1,6 +1,6 @@
 """The small histogram of raw values under each output picture: geometry for an inline SVG, and its words.
 
-The counts come from :func:`kernels.histogram.raw_histogram` on the engine's raw result (cached with it);
+The counts come from :func:`kernels.teaching.histogram.raw_histogram` on the engine's raw result (cached with it);
 this module only scales them into SVG units and words what the display did with them.
 """
 
@@ -10,8 +10,8 @@ import json
 import math
 from dataclasses import dataclass, field
 
-from kernels.display import SIGNED_LUT, signed_scale
-from kernels.histogram import RawHistogram, raw_histogram
+from kernels.teaching.display import SIGNED_LUT, signed_scale
+from kernels.teaching.histogram import RawHistogram, raw_histogram
 from web.compute import Services
 from web.panel import fmt
 from web.state import State

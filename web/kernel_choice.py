@@ -4,7 +4,7 @@
 
 * a preset name: ``sobel-left`` (see ``/api/presets``);
 * a generator: ``gaussian(7,1.5)``, ``motion(9,30)``, ``box(5)``, ``log(9,1.4)``, ``sobel-x(5)``,
-  ``scharr-y(3)``, ``unsharp(1.5,2)``, ``sharpen(0.8)`` (see :mod:`kernels.generators`);
+  ``scharr-y(3)``, ``unsharp(1.5,2)``, ``sharpen(0.8)`` (see :mod:`kernels.library.generators`);
 * rows separated by ``;`` and values by ``,``: ``0,-1,0;-1,5,-1;0,-1,0``;
 * a preset or generator with some cells changed, each as ``rROWcCOL=VALUE`` (1-based) after a space:
   ``gaussian(5,1) r3c3=0.5 r1c1=0``. Links use this form when it is under half as long as the rows, so a
@@ -20,11 +20,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from kernels.errors import InputError
-from kernels.generators import GENERATORS, parse_generator, scharr, sobel
-from kernels.generators import transpose_partner as generator_partner
-from kernels.gradient import ramp_sign
-from kernels.kernel_text import format_kernel, format_number, parse_kernel, parse_number
-from kernels.presets import Preset
+from kernels.library.generators import GENERATORS, parse_generator, scharr, sobel
+from kernels.library.generators import transpose_partner as generator_partner
+from kernels.library.kernel_text import format_kernel, format_number, parse_kernel, parse_number
+from kernels.library.presets import Preset
+from kernels.teaching.gradient import ramp_sign
 
 _WORD = re.compile(r"[a-z][a-z0-9-]*")
 _EDITED = re.compile(r"([a-z][a-z0-9-]*(?:\([^)]*\))?)\s+(\S.*)", re.DOTALL)

@@ -13,12 +13,12 @@ from urllib.parse import urlencode
 
 import numpy as np
 
-from kernels import kernel_tools
 from kernels.errors import InputError
-from kernels.generators import transpose_partner as generator_partner
-from kernels.kernel_text import format_number
+from kernels.library import kernel_tools
+from kernels.library.generators import transpose_partner as generator_partner
+from kernels.library.kernel_text import format_number
+from kernels.library.presets import Preset
 from kernels.limits import MAX_KERNEL_SIDE
-from kernels.presets import Preset
 from web.kernel_choice import KernelChoice, preset_named, transpose_partner
 from web.state import State
 
@@ -45,7 +45,7 @@ def apply_tool(
     rows: int | None = None,
     cols: int | None = None,
 ) -> State:
-    """``state`` with one of :data:`kernels.kernel_tools.TOOLS` applied to its main kernel.
+    """``state`` with one of :data:`kernels.library.kernel_tools.TOOLS` applied to its main kernel.
 
     The origin moves with its tap (and is written only when it differs from the new default). The
     result is named after a preset when its weights are exactly a preset's (transposing ``sobel-left``
@@ -133,7 +133,7 @@ def moved_texts(
     """The grid's cell texts moved the way ``tool`` (one of the tap-moving tools) moves the weights.
 
     The tool runs on the cells' numbers 1…kh·kw, so where each tap goes is decided by
-    :mod:`kernels.kernel_tools` alone; a new cell (0 after a resize) reads ``0``.
+    :mod:`kernels.library.kernel_tools` alone; a new cell (0 after a resize) reads ``0``.
     """
     kh, kw = len(texts), len(texts[0])
     numbers = np.arange(1, kh * kw + 1, dtype=np.float64).reshape(kh, kw)
@@ -157,7 +157,7 @@ def page_tool(
         tool: one of :data:`PAGE_TOOLS`; ``grow`` and ``shrink`` resize by two taps a side (keeping the
             centre, within 1…63); InputError with field ``tool`` for another name.
         reset_to: what ``reset`` goes back to (the preset or generator the grid was filled from, or the rows
-            of the link the page was opened from); None for :func:`kernels.kernel_tools.reset`, the identity
+            of the link the page was opened from); None for :func:`kernels.library.kernel_tools.reset`, the identity
             of the same size.
 
     Returns:

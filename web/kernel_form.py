@@ -15,9 +15,9 @@ import numpy as np
 
 from kernels import limits
 from kernels.errors import InputError
-from kernels.generators import parse_generator
-from kernels.kernel_text import parse_number
-from kernels.presets import Preset
+from kernels.library.generators import parse_generator
+from kernels.library.kernel_text import parse_number
+from kernels.library.presets import Preset
 from web import generator_form
 from web.grid_texts import exact_rows, readable_texts, restore_exact
 from web.kernel_choice import briefer, parse_kernel_choice, preset_named, same_weights, spell_edits

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from kernels.engine import effective_weights, plan
-from kernels.kernel_text import format_for_people
+from kernels.library.kernel_text import format_for_people
+from kernels.library.presets import Preset
 from kernels.options import Options
-from kernels.presets import Preset
-from kernels.properties import kernel_properties
+from kernels.teaching.properties import kernel_properties
 from web.kernel_edit import tool_links
 from web.state import State
 
@@ -76,7 +76,7 @@ def describe_kernel(
     Keys: ``kernel`` (parameter text), ``preset``, ``generator``, ``rows``, ``cols``, ``weights`` (as
     written), ``multiplied`` (after normalise, rotated 180° when convolving), ``origin`` ([row, col] in
     the written kernel) and ``origin_multiplied`` (in ``multiplied``), ``op``, ``properties``
-    (:meth:`kernels.properties.Properties.to_json`), ``output`` (:func:`output_size`), ``combine``,
+    (:meth:`kernels.teaching.properties.Properties.to_json`), ``output`` (:func:`output_size`), ``combine``,
     ``kernel2`` (``{"kernel", "default", "weights", "properties"}`` or None), ``compare`` (the listed
     kernels' texts) and ``tools`` (:func:`web.kernel_edit.tool_links`, or None when ``tools`` is false).
     """
@@ -120,7 +120,7 @@ MEANING_LABELS: dict[str, str] = {
     "inverts": "inverts (a negative)",
     "empty": "blacks everything out",
 }
-"""A few words for each kind of :data:`kernels.properties.MEANINGS`, shown beside the sum."""
+"""A few words for each kind of :data:`kernels.teaching.properties.MEANINGS`, shown beside the sum."""
 
 MAX_VECTOR_SHOWN = 9
 """Longest factor drawn in full; longer ones show their first and last values around an ellipsis."""
@@ -128,7 +128,7 @@ MAX_VECTOR_SHOWN = 9
 
 @dataclass(frozen=True)
 class KernelFacts:
-    """:class:`kernels.properties.Properties` as the kernel editor shows them (numbers already as text).
+    """:class:`kernels.teaching.properties.Properties` as the kernel editor shows them (numbers already as text).
 
     ``column`` and ``row`` are the separable factors (None when not separable), each a list of texts with
     "…" standing for left-out middle values; ``taps`` is kh·kw, ``two_pass`` kh + kw (or None).

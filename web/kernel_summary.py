@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kernels.display import render
-from kernels.images import encode_png
+from imaging.images import encode_png
+from kernels.library.presets import Preset, is_separable
 from kernels.options import Options
-from kernels.presets import Preset, is_separable
+from kernels.teaching.display import render
 from web.page_view import Heatmap
 from web.panel import fmt
 

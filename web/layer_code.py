@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from flask import url_for
 
-from kernels.export_layer import TITLES, LayerExport, export_layer
+from kernels.exports.layer_code import TITLES, LayerExport, export_layer
 from web.layer_state import LayerState
 
 WRITTEN = "numpy"

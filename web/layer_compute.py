@@ -1,9 +1,9 @@
 """The layer section's results and pictures, cached, within the request budget.
 
-Each filter is computed on its own (:func:`kernels.layer.filter_alone`: bit for bit the maps the whole layer
+Each filter is computed on its own (:func:`kernels.teaching.layer.filter_alone`: bit for bit the maps the whole layer
 gives), so an edit to one filter recomputes that filter only and the page reloads only its three pictures.
 ``/api/layer`` runs the whole layer in one call. Every computation is checked against the request budget first:
-the cost model's seconds (:func:`kernels.layer.layer_cost`) times :data:`web.budget.MODEL_MARGIN`; over it, the
+the cost model's seconds (:func:`kernels.teaching.layer.layer_cost`) times :data:`web.budget.MODEL_MARGIN`; over it, the
 request is refused with a message naming the settings to turn down, and work at or above the heavy-work
 threshold runs on the low-priority heavy threads, like the engine's own.
 """
@@ -16,11 +16,11 @@ from dataclasses import replace
 import numpy as np
 from flask import Flask, current_app
 
-from kernels.cost import Cost
-from kernels.display import SIGNED_LUT
+from imaging.images import encode_png
+from kernels.engine.cost import Cost
 from kernels.errors import InputError
-from kernels.images import encode_png
-from kernels.layer import Layer, LayerResult, filter_alone, layer_cost, run_layer, validate_layer
+from kernels.teaching.display import SIGNED_LUT
+from kernels.teaching.layer import Layer, LayerResult, filter_alone, layer_cost, run_layer, validate_layer
 from web.budget import MODEL_MARGIN
 from web.client_gone import client_gone_check
 from web.compute import LRU, Services
@@ -128,8 +128,8 @@ def scale_of(result: LayerResult, index: int = 0) -> float:
 def signed_picture(values: np.ndarray, scale: float) -> np.ndarray:
     """(h, w, 3) uint8: the ``signed`` display's colour map of ``values`` with the given scale.
 
-    The same steps as :func:`kernels.display.render` with ``display="signed"`` (index rint(v / m · 127) + 128),
-    but with m given rather than taken from these values alone, so :func:`kernels.display.stored_value`
+    The same steps as :func:`kernels.teaching.display.render` with ``display="signed"`` (index rint(v / m · 127) + 128),
+    but with m given rather than taken from these values alone, so :func:`kernels.teaching.display.stored_value`
     (``signed``, −m, m) names each pixel's colour.
     """
     levels = values.astype(np.float64)

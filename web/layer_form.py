@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
 from kernels.errors import InputError
-from kernels.kernel_text import format_number, parse_number
-from kernels.layer import FILTER_SIDES, MAX_FILTERS
+from kernels.library.kernel_text import format_number, parse_number
+from kernels.teaching.layer import FILTER_SIDES, MAX_FILTERS
 from web.layer_state import LAYER_PARAMS, LayerState, Texts, parse_layer, read_layer
 
 CELL = re.compile(r"^lw-(\d)-(\d)-(\d)-(\d)$")

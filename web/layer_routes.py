@@ -21,9 +21,9 @@ from flask import Blueprint, Flask, Response, jsonify, redirect, render_template
 
 from kernels import limits
 from kernels.errors import InputError
-from kernels.kernel_text import format_for_people
-from kernels.layer import pooled_shape, validate_layer
-from kernels.layer_explain import explain_pixel
+from kernels.library.kernel_text import format_for_people
+from kernels.teaching.layer import pooled_shape, validate_layer
+from kernels.teaching.layer_explain import explain_pixel
 from web.api import png_response
 from web.compute import etag_for
 from web.layer_code import export_state

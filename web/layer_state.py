@@ -28,8 +28,10 @@ import numpy as np
 
 from kernels import limits
 from kernels.errors import InputError
-from kernels.kernel_text import parse_number
-from kernels.layer import (
+from kernels.library.kernel_text import parse_number
+from kernels.library.layer_presets import DEFAULT_BANK, load_banks, matching_bank
+from kernels.options import EDGE_MODES
+from kernels.teaching.layer import (
     ACTIVATIONS,
     MAX_FILTERS,
     MAX_LAYER_DILATION,
@@ -37,9 +39,7 @@ from kernels.layer import (
     POOLS,
     Layer,
 )
-from kernels.layer_explain import MAPS
-from kernels.layer_presets import DEFAULT_BANK, load_banks, matching_bank
-from kernels.options import EDGE_MODES
+from kernels.teaching.layer_explain import MAPS
 from web.state import DEFAULT_IMAGE, TRUE_TEXTS, State
 
 SETTING_PARAMS = ("layer", "filters", "bias", "groups", "act", "pool", "lstride", "ldilation", "ledge", "lsize")

@@ -1,10 +1,10 @@
 """What the layer section shows, assembled for its templates: the controls, each filter's grids and maps, the
 input, the panel for the chosen pixel and the code.
 
-Every number comes from the engine (:mod:`kernels.layer`, :mod:`kernels.layer_explain`); this module lays the
-results out, names the pictures' addresses and words the settings. The full page and ``/embed?view=layer``
-build it when they are rendered whole (never for an answer to the rest of the page); the section's own answers
-(``/layer/fragment``) build it from the section's form.
+Every number comes from the engine (:mod:`kernels.teaching.layer`, :mod:`kernels.teaching.layer_explain`); this
+module lays the results out, names the pictures' addresses and words the settings. The full page and
+``/embed?view=layer`` build it when they are rendered whole (never for an answer to the rest of the page); the
+section's own answers (``/layer/fragment``) build it from the section's form.
 """
 
 from __future__ import annotations
@@ -16,14 +16,14 @@ from urllib.parse import urlencode
 import numpy as np
 from flask import url_for
 
-from kernels.display import SIGNED_COLOURS, stored_value
 from kernels.errors import InputError
-from kernels.export_layer import LayerExport
-from kernels.kernel_text import format_for_people
-from kernels.layer import FILTER_SIDES, MAX_FILTERS, POOL_SIZE, LayerResult
-from kernels.layer_explain import LayerPixel, PoolPixel, explain_pixel, explain_pool
-from kernels.layer_presets import Bank, load_banks
+from kernels.exports.layer_code import LayerExport
+from kernels.library.kernel_text import format_for_people
+from kernels.library.layer_presets import Bank, load_banks
 from kernels.options import EDGE_MODES
+from kernels.teaching.display import SIGNED_COLOURS, stored_value
+from kernels.teaching.layer import FILTER_SIDES, MAX_FILTERS, POOL_SIZE, LayerResult
+from kernels.teaching.layer_explain import LayerPixel, PoolPixel, explain_pixel, explain_pool
 from web.layer_code import code_items
 from web.layer_compute import LayerServices, map_of, scale_of
 from web.layer_form import MODE_TITLES, channel_word, mode_of

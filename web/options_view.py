@@ -9,10 +9,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kernels.display import SIGNED_COLOURS
+from kernels.engine.kernelcrop import kernel_sum
 from kernels.errors import InputError
-from kernels.kernelcrop import kernel_sum
 from kernels.options import Options
+from kernels.teaching.display import SIGNED_COLOURS
 from web.compute import Services
 from web.edge_view import EdgeComparison, build_edge_comparison
 from web.kernel_info import output_size

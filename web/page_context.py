@@ -11,8 +11,8 @@ from flask import url_for
 
 from kernels.engine import output_shape
 from kernels.errors import InputError
-from kernels.kernel_text import format_number
-from kernels.presets import GROUPS, Preset
+from kernels.library.kernel_text import format_number
+from kernels.library.presets import GROUPS, Preset
 from web.combine_view import CombineView
 from web.compare_view import CompareView, default_pixel, output_size, slot_states
 from web.compute import Services

@@ -36,7 +36,7 @@ from urllib.parse import parse_qsl
 
 from kernels import limits
 from kernels.errors import InputError
-from kernels.presets import Preset
+from kernels.library.presets import Preset
 from web import generator_form
 from web.kernel_choice import conventional_x
 from web.kernel_form import KernelForm, form_tool, read_kernel, record

@@ -13,13 +13,13 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from flask import url_for
 
-from kernels.display import render
+from imaging.images import working_shape
+from imaging.preview import MIN_PSNR_DB, is_lossy_size
+from imaging.samples import list_samples
+from imaging.store import is_image_id
 from kernels.engine import validate
 from kernels.errors import InputError
-from kernels.images import working_shape
-from kernels.preview import MIN_PSNR_DB, is_lossy_size
-from kernels.samples import list_samples
-from kernels.store import is_image_id
+from kernels.teaching.display import render
 from web.compute import Services
 from web.drawing_view import drawing_choices
 from web.histogram_view import HistogramView, histogram_view
@@ -60,7 +60,7 @@ class Figure:
 
     element_id: str
     src: str
-    """Where the ``<img>`` loads the picture: its preview (``/api/preview/…``, see :mod:`kernels.preview`)."""
+    """Where the ``<img>`` loads the picture: its preview (``/api/preview/…``, see :mod:`imaging.preview`)."""
     alt: str
     width: int
     height: int

@@ -1,7 +1,7 @@
 """The explanation panel: the engine's ``explain`` answer laid out for people.
 
 Nothing here computes a pixel: every value, weight, product, sum and stored
-pixel comes from :func:`kernels.explain.explain`. This module only formats
+pixel comes from :func:`kernels.teaching.explain.explain`. This module only formats
 those numbers, picks shades and colours for them, and words where each padded
 value came from under the edge mode in force.
 """
@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
-from kernels.display import SIGNED_COLOURS
-from kernels.kernel_text import format_for_people as fmt
-from kernels.kernelcrop import kernel_sum
+from kernels.engine.kernelcrop import kernel_sum
+from kernels.library.kernel_text import format_for_people as fmt
 from kernels.options import Options
+from kernels.teaching.display import SIGNED_COLOURS
 
 if TYPE_CHECKING:
     from web.quiz_guess import GuessView

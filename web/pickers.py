@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from kernels.presets import Preset
+from kernels.library.presets import Preset
 from web.state import COMPARE_SEPARATOR, MAX_COMPARE, State
 
 TYPED = "typed"

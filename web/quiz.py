@@ -17,11 +17,11 @@ from collections.abc import Callable
 import numpy as np
 from flask import Blueprint, Response, current_app, request
 
+from imaging.images import encode_png
+from imaging.preview import Preview
 from kernels import limits
-from kernels.display import render
 from kernels.errors import InputError
-from kernels.images import encode_png
-from kernels.preview import Preview
+from kernels.teaching.display import render
 from web.api import image_response
 from web.compute import Services, etag_for
 from web.page_view import face_state

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from flask import url_for
 
-from kernels.kernel_text import format_for_people as fmt
+from kernels.library.kernel_text import format_for_people as fmt
 from web.page_view import Mark, Region
 from web.panel import Panel
 from web.quiz_params import QuizRequest

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from kernels.errors import InputError
-from kernels.kernel_text import parse_number
+from kernels.library.kernel_text import parse_number
 
 MODES: tuple[str, ...] = ("guess", "which", "find")
 QUIZ_PARAMS: tuple[str, ...] = ("quiz", "question", "pick", "guess", "guessed", "next")

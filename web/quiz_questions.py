@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from kernels.errors import InputError
-from kernels.presets import Preset
+from kernels.library.presets import Preset
 
 FAMILIES: dict[str, tuple[str, ...]] = {
     "smooth": ("blur", "box-blur-3", "gaussian-blur-5", "box-blur-7"),

@@ -11,8 +11,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from kernels.presets import Preset
-from kernels.preview import psnr_db
+from imaging.preview import psnr_db
+from kernels.library.presets import Preset
 from web.compute import Services
 from web.page_view import face_state
 from web.quiz_questions import WHICH_SIZE, WhichQuestion, find_question, which_question

@@ -25,8 +25,8 @@ import numpy as np
 import redis
 from flask import Flask, current_app
 
+from imaging.store_redis import RedisImageStore
 from kernels.errors import InputError
-from kernels.store_redis import RedisImageStore
 from web.quiz_params import QUESTION, QUESTION_RULE
 
 MAC_HEX = 24

@@ -16,14 +16,14 @@ from urllib.parse import parse_qsl, urlencode
 import numpy as np
 from flask import url_for
 
-from kernels.display import SIGNED_LUT
+from imaging.samples import get_sample
 from kernels.errors import InputError
-from kernels.kernel_text import MINUS
-from kernels.kernel_text import format_for_people as fmt
+from kernels.library.kernel_text import MINUS
+from kernels.library.kernel_text import format_for_people as fmt
+from kernels.library.presets import Preset
 from kernels.options import Options
-from kernels.presets import Preset
-from kernels.properties import kernel_properties
-from kernels.samples import get_sample
+from kernels.teaching.display import SIGNED_LUT
+from kernels.teaching.properties import kernel_properties
 from web.compute import Services
 from web.page_address import embed_snippet
 from web.page_state import VIEWS, PageRequest

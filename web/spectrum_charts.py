@@ -1,7 +1,7 @@
 """The geometry of the "Frequencies" panel's pictures: the heat map's axis labels and stride box, its colour
 legend, and the two cuts as line charts, all in SVG user units or percentages the template writes out.
 
-Frequencies are in cycles per pixel, −0.5 … 0.5; gains are the :class:`kernels.spectrum.Spectrum`'s. The texts
+Frequencies are in cycles per pixel, −0.5 … 0.5; gains are the :class:`kernels.teaching.spectrum.Spectrum`'s. The texts
 (numbers and words) come from :mod:`web.spectrum_view`, which calls these with them.
 """
 
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from kernels.spectrum_picture import STOPS, TICKS, scale_position
+from kernels.teaching.spectrum_picture import STOPS, TICKS, scale_position
 
 FREQUENCY_TICKS: tuple[float, ...] = (-0.5, -0.25, 0.0, 0.25, 0.5)
 
@@ -167,7 +167,7 @@ class Legend:
 
 
 def legend(text: Callable[[float], str]) -> Legend:
-    """The heat map's colour scale with its ticks (:data:`kernels.spectrum_picture.TICKS`)."""
+    """The heat map's colour scale with its ticks (:data:`kernels.teaching.spectrum_picture.TICKS`)."""
     last = len(STOPS) - 1
     stops = [(i / last, colour) for i, colour in enumerate(STOPS)]
     ticks = [AxisLabel(float(scale_position(g)), text(g)) for g in TICKS]

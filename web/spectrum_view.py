@@ -1,7 +1,8 @@
 """The "Frequencies" panel and the ``/api/spectrum`` routes' requests and answers.
 
-The numbers come from :mod:`kernels.spectrum`, the heat map's colours from :mod:`kernels.spectrum_picture`, the
-pictures' geometry from :mod:`web.spectrum_charts` and every word from :mod:`web.spectrum_words`.
+The numbers come from :mod:`kernels.teaching.spectrum`, the heat map's colours from
+:mod:`kernels.teaching.spectrum_picture`, the pictures' geometry from :mod:`web.spectrum_charts` and every word
+from :mod:`web.spectrum_words`.
 """
 
 from __future__ import annotations
@@ -11,10 +12,10 @@ from dataclasses import dataclass
 
 from flask import url_for
 
+from imaging.images import encode_png
 from kernels.errors import InputError
-from kernels.images import encode_png
-from kernels.presets import Preset
-from kernels.spectrum import (
+from kernels.library.presets import Preset
+from kernels.teaching.spectrum import (
     DEFAULT_N,
     MAX_N,
     MIN_N,
@@ -25,7 +26,7 @@ from kernels.spectrum import (
     spectrum,
     spectrum_of,
 )
-from kernels.spectrum_picture import heat_map
+from kernels.teaching.spectrum_picture import heat_map
 from web.spectrum_charts import CutChart, Legend, MapAxes, cut_chart, legend, map_axes
 from web.spectrum_words import CUT_TITLES, alt_text, cut_description, gain_text, sentences, too_wide_text
 from web.state import MAX_COMPARE, State, parse_int, parse_state
@@ -38,7 +39,7 @@ TAP_PARAMS = ("kernel", "op", "normalize", "divisor", "dilation")
 
 
 def parse_n(args: Mapping[str, str]) -> int:
-    """The ``n`` parameter: one of :data:`kernels.spectrum.SIZES`, :data:`DEFAULT_N` when absent or empty."""
+    """The ``n`` parameter: one of :data:`kernels.teaching.spectrum.SIZES`, :data:`DEFAULT_N` when absent or empty."""
     text = args.get("n", "").strip()
     if text == "":
         return DEFAULT_N
@@ -59,7 +60,7 @@ def spectrum_request(args: Mapping[str, str], presets: Mapping[str, Preset]) -> 
 
 
 def spectrum_json(state: State, n: int) -> dict:
-    """``/api/spectrum``'s answer: :meth:`kernels.spectrum.Spectrum.to_json`, the kernel's text, what the
+    """``/api/spectrum``'s answer: :meth:`kernels.teaching.spectrum.Spectrum.to_json`, the kernel's text, what the
     stride cannot keep, and the panel's sentences."""
     s = spectrum_of(state.kernel, state.options, n)
     stride = state.options.stride

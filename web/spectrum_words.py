@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from kernels.kernel_text import format_for_people
-from kernels.spectrum import RAY_ANGLES, SideLobe, Spectrum, nearest_ray
+from kernels.library.kernel_text import format_for_people
+from kernels.teaching.spectrum import RAY_ANGLES, SideLobe, Spectrum, nearest_ray
 from web.state import State
 
 CHANGES = {

@@ -12,13 +12,13 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from imaging.drawing import canonical_drawing, is_drawing
 from kernels import limits
-from kernels.drawing import canonical_drawing, is_drawing
 from kernels.errors import InputError
-from kernels.gradient import COMBINE_MODES, check_pair
-from kernels.kernel_text import format_number, parse_number
+from kernels.library.kernel_text import format_number, parse_number
+from kernels.library.presets import Preset
 from kernels.options import COLORS, DISPLAYS, EDGE_MODES, OPS, Options
-from kernels.presets import Preset
+from kernels.teaching.gradient import COMBINE_MODES, check_pair
 from web.kernel_choice import KernelChoice, parse_kernel_choice, transpose_partner
 
 DEFAULT_IMAGE = "astronaut"

@@ -9,7 +9,7 @@ import numpy as np
 from PIL import Image
 from playwright.sync_api import Locator, Page, expect
 
-from kernels.preview import is_lossy_size, psnr_db
+from imaging.preview import is_lossy_size, psnr_db
 
 TIMEOUT_MS = 8000
 

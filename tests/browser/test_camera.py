@@ -13,8 +13,8 @@ import pytest
 from playwright.sync_api import Page, expect
 from werkzeug.serving import make_server
 
-from kernels.frames import LOSSY_MIN_WIDTH
-from kernels.preview import MIN_PSNR_DB, psnr_db
+from imaging.frames import LOSSY_MIN_WIDTH
+from imaging.preview import MIN_PSNR_DB, psnr_db
 from tests.browser.support import TIMEOUT_MS, assert_shows, axe_violations, painted_pixels, png_pixels
 from tests.chromium import ARGS as CHROMIUM_ARGS
 from tests.chromium import find_chromium

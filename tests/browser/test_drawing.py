@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Page, expect
 
-from kernels.drawing import SIDE, decode_drawing, start_pixels, start_value
+from imaging.drawing import SIDE, decode_drawing, start_pixels, start_value
 from kernels.errors import InputError
 from tests.browser.support import (
     TIMEOUT_MS,

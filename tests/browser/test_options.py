@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from playwright.sync_api import Page, expect
 
-from kernels.histogram import raw_histogram
+from kernels.teaching.histogram import raw_histogram
 from tests.browser.support import TIMEOUT_MS, api_json, assert_shows, axe_violations
 
 pytestmark = pytest.mark.browser

@@ -14,8 +14,8 @@ from playwright.sync_api import Page, expect
 from werkzeug.serving import make_server
 
 from app import create_app
-from kernels.kernel_text import format_for_people
-from kernels.presets import load_presets
+from kernels.library.kernel_text import format_for_people
+from kernels.library.presets import load_presets
 from tests.browser.support import TIMEOUT_MS, api_json, axe_violations, wait_for_pixel
 from web.quiz_states import hidden_preset, which_for
 

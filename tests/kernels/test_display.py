@@ -8,9 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from kernels.display import SIGNED_LUT, display_range, is_clipped, render, stored_value
 from kernels.errors import InputError
 from kernels.options import DISPLAYS
+from kernels.teaching.display import SIGNED_LUT, display_range, is_clipped, render, stored_value
 
 VALUES = np.array([[-300.0, -0.5, 0.5, 1.5], [2.5, 127.5, 254.5, 255.5], [-128.5, 127.4999, 1e6, -1e6]])
 

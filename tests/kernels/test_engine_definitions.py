@@ -7,9 +7,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kernels.engine import filter_image
+from kernels.engine.separable import rank_one_factors
 from kernels.errors import InputError
 from kernels.options import EDGE_MODES, Options
-from kernels.separable import rank_one_factors
 from tests.kernels.test_engine_loops import reference_filter, tolerance
 
 SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -11,12 +11,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from kernels.direct import correlate_band, correlate_row_band, correlate_taps
 from kernels.engine import filter_image
-from kernels.fftconv import correlate_fft, dilate
+from kernels.engine.direct import correlate_band, correlate_row_band, correlate_taps
+from kernels.engine.fftconv import correlate_fft, dilate
+from kernels.engine.padding import PaddedSource
+from kernels.engine.separable import correlate_separable, rank_one_factors
 from kernels.options import EDGE_MODES, Options
-from kernels.padding import PaddedSource
-from kernels.separable import correlate_separable, rank_one_factors
 from tests.kernels.test_engine_loops import tolerance
 from tests.oracles import scipy_result
 
@@ -176,7 +176,7 @@ def test_separable_threshold_rejects_rank_two() -> None:
 
 @pytest.mark.parametrize("edge", ["extend", "constant", "kernel-crop", "crop"])
 def test_threads_and_many_strips_give_the_same_result(monkeypatch, edge: str) -> None:
-    from kernels import direct, fftconv
+    from kernels.engine import direct, fftconv
 
     rng = np.random.default_rng(40)
     image = (rng.random((97, 83, 3)) * 255).astype(np.float32)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from kernels.engine import effective_weights, filter_image, output_shape
-from kernels.kernelcrop import kernel_sum
+from kernels.engine.kernelcrop import kernel_sum
 from kernels.options import Options
 from tests.kernels.test_engine_loops import reference_filter, tolerance
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kernels.padding import pad, source_index
+from kernels.engine.padding import pad, source_index
 from tests.kernels.test_engine_loops import fold
 
 NUMPY_MODES = {"extend": "edge", "wrap": "wrap", "mirror": "reflect", "symmetric": "symmetric"}

@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kernels.engine import filter_image
-from kernels.fftconv import dilate
+from kernels.engine.fftconv import dilate
 from kernels.options import Options
 from tests.kernels.test_engine_loops import tolerance
 from tests.oracles import SCIPY_MODES, scipy_result

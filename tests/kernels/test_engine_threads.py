@@ -8,8 +8,8 @@ import threading
 import numpy as np
 from threadpoolctl import threadpool_info
 
-import kernels.engine as engine
-from kernels.workers import blas_on_one_thread
+import kernels.engine.filtering as engine
+from kernels.engine.workers import blas_on_one_thread
 
 
 def blas_threads() -> list[int]:

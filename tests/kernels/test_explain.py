@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kernels.display import render
 from kernels.engine import filter_image
 from kernels.errors import InputError
-from kernels.explain import explain
 from kernels.options import DISPLAYS, EDGE_MODES, Options
+from kernels.teaching.display import render
+from kernels.teaching.explain import explain
 from tests.kernels.test_engine_definitions import cases
 from tests.kernels.test_engine_loops import tolerance
 

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from kernels.engine import filter_image
 from kernels.errors import InputError
-from kernels.export import FORMATS, export
-from kernels.export_plan import write_kernel
+from kernels.exports import FORMATS, export
+from kernels.exports.plan import write_kernel
 from kernels.options import EDGE_MODES, Options
 from tests.kernels.test_export_python import GRAY, KERNELS
 

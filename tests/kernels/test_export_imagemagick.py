@@ -18,11 +18,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from kernels.display import render
+from imaging.images import encode_png, to_engine_input
 from kernels.engine import filter_image
-from kernels.export import export
-from kernels.images import encode_png, to_engine_input
+from kernels.exports import export
 from kernels.options import OPS, Options
+from kernels.teaching.display import render
 from tests.conftest import require_tool
 from tests.kernels.test_export_python import KERNELS
 

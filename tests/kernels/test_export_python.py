@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from kernels.engine import filter_image
 from kernels.errors import InputError
-from kernels.export import export
+from kernels.exports import export
 from kernels.options import EDGE_MODES, OPS, Options
 
 LIBRARIES = ("numpy", "scipy", "opencv")

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from kernels.engine import filter_image
-from kernels.export import export
+from kernels.exports import export
 from kernels.options import EDGE_MODES, OPS, Options
 from tests.kernels.test_export_python import GRAY, KERNELS, RGB, assert_same_raw, run_snippet
 from tests.oracles import valid_conv2d

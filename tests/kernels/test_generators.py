@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 from scipy import signal
 
-from kernels import generators as gen
 from kernels.engine import filter_image
 from kernels.errors import InputError
+from kernels.library import generators as gen
+from kernels.library.presets import load_presets
 from kernels.options import Options
-from kernels.presets import load_presets
 
 PRESETS = load_presets()
 

@@ -8,12 +8,12 @@ import numpy as np
 import pytest
 from scipy import ndimage
 
-from kernels import gradient as gr
-from kernels.display import render
 from kernels.engine import filter_image
 from kernels.errors import InputError
-from kernels.generators import scharr, sobel
+from kernels.library.generators import scharr, sobel
 from kernels.options import EDGE_MODES, Options
+from kernels.teaching import gradient as gr
+from kernels.teaching.display import render
 
 IMAGE = np.random.default_rng(11).uniform(0, 255, (13, 17)).astype(np.float32)
 SCIPY_MODES = {"extend": "nearest", "wrap": "wrap", "mirror": "mirror", "symmetric": "reflect", "constant": "constant"}

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from kernels.display import is_clipped
-from kernels.histogram import SHOWN_RANGES, clipped_counts, raw_histogram
 from kernels.options import DISPLAYS
+from kernels.teaching.display import is_clipped
+from kernels.teaching.histogram import SHOWN_RANGES, clipped_counts, raw_histogram
 from web.histogram_view import build_view, percent
 
 # Halves and the levels either side of 0, 255 and ±128, where rounding decides what is clipped.

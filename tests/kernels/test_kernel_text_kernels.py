@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from kernels.errors import InputError
-from kernels.kernel_text import cell_error_position, format_kernel, parse_kernel
+from kernels.library.kernel_text import cell_error_position, format_kernel, parse_kernel
 from kernels.limits import MAX_ABS_NUMBER, MAX_KERNEL_SIDE
 
 

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kernels.errors import InputError
-from kernels.kernel_text import MAX_NUMBER_CHARS, format_number, parse_fraction, parse_number
+from kernels.library.kernel_text import MAX_NUMBER_CHARS, format_number, parse_fraction, parse_number
 from kernels.limits import MAX_ABS_NUMBER
 
 

@@ -7,11 +7,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kernels import kernel_tools as kt
 from kernels.engine import filter_image
 from kernels.errors import InputError
+from kernels.library import kernel_tools as kt
+from kernels.library.presets import load_presets
 from kernels.options import Options
-from kernels.presets import load_presets
 
 PRESETS = load_presets()
 

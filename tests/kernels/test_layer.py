@@ -1,4 +1,4 @@
-"""One convolutional layer (kernels.layer) against conv2d written out plainly in float64, and against PyTorch.
+"""One convolutional layer (kernels.teaching.layer) against conv2d written out plainly in float64, and against PyTorch.
 
 The reference pads the picture with ``np.pad`` in the mode each edge mode names (nothing for crop, zeros for
 kernel-crop and constant), sums window × weight with one loop per tap, takes the kernel-crop scale pixel by
@@ -17,7 +17,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from kernels.errors import InputError
-from kernels.layer import (
+from kernels.options import EDGE_MODES
+from kernels.teaching.layer import (
     FILTER_SIDES,
     MAX_FILTERS,
     Layer,
@@ -27,8 +28,7 @@ from kernels.layer import (
     run_layer,
     validate_layer,
 )
-from kernels.layer_explain import MAPS, explain_pixel
-from kernels.options import EDGE_MODES
+from kernels.teaching.layer_explain import MAPS, explain_pixel
 
 NUMPY_MODES = {"extend": "edge", "wrap": "wrap", "mirror": "reflect", "symmetric": "symmetric"}
 

@@ -19,10 +19,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kernels.export_layer import export_layer
-from kernels.layer import Layer, run_layer, validate_layer
-from kernels.layer_presets import DIGITS_PATH, load_banks, matching_bank
+from kernels.exports.layer_code import export_layer
+from kernels.library.layer_presets import DIGITS_PATH, load_banks, matching_bank
 from kernels.options import EDGE_MODES
+from kernels.teaching.layer import Layer, run_layer, validate_layer
 from tests.oracles import valid_conv2d
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from kernels.presets import BUILTIN_PATH, PresetFileError, load_presets
+from kernels.library.presets import BUILTIN_PATH, PresetFileError, load_presets
 
 GOOD: dict[str, Any] = {
     "name": "ridge",

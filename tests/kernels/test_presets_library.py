@@ -7,8 +7,8 @@ import json
 import numpy as np
 import pytest
 
-from kernels.kernel_text import parse_kernel
-from kernels.presets import GROUPS, WRITTEN_FOR, Preset, load_presets, preset_to_json
+from kernels.library.kernel_text import parse_kernel
+from kernels.library.presets import GROUPS, WRITTEN_FOR, Preset, load_presets, preset_to_json
 
 PRESETS = load_presets()
 

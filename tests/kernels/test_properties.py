@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 
 from kernels.engine import filter_image
-from kernels.generators import gaussian, motion
+from kernels.library.generators import gaussian, motion
+from kernels.library.presets import load_presets
 from kernels.options import Options
-from kernels.presets import load_presets
-from kernels.properties import kernel_properties
+from kernels.teaching.properties import kernel_properties
 
 PRESETS = load_presets()
 

@@ -13,11 +13,19 @@ from hypothesis.extra.numpy import arrays
 
 from kernels.engine import filter_image
 from kernels.errors import InputError
-from kernels.generators import box, gaussian, motion
+from kernels.library.generators import box, gaussian, motion
+from kernels.library.presets import load_presets
 from kernels.options import Options
-from kernels.presets import load_presets
-from kernels.spectrum import SIZES, canonical_frequency, check_fits, filter_taps, smallest_size, spectrum, spectrum_of
-from kernels.spectrum_picture import STOPS, colour_hex, heat_map, scale_position
+from kernels.teaching.spectrum import (
+    SIZES,
+    canonical_frequency,
+    check_fits,
+    filter_taps,
+    smallest_size,
+    spectrum,
+    spectrum_of,
+)
+from kernels.teaching.spectrum_picture import STOPS, colour_hex, heat_map, scale_position
 
 PRESETS = load_presets()
 

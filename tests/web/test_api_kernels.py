@@ -8,13 +8,13 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from kernels.display import render
+from imaging.images import to_engine_input
+from imaging.samples import load_sample
 from kernels.engine import filter_image, output_shape
-from kernels.generators import sobel
-from kernels.gradient import direction_image, gradient
-from kernels.images import to_engine_input
+from kernels.library.generators import sobel
 from kernels.options import Options
-from kernels.samples import load_sample
+from kernels.teaching.display import render
+from kernels.teaching.gradient import direction_image, gradient
 
 FACE = to_engine_input(load_sample("face"), "gray")
 SOBEL_LEFT = np.array([[1.0, 0, -1], [2, 0, -2], [1, 0, -1]])

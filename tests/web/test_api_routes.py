@@ -8,12 +8,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from kernels.display import render
+from imaging.images import to_engine_input
+from imaging.samples import load_sample
 from kernels.engine import filter_image
-from kernels.explain import explain
-from kernels.images import to_engine_input
 from kernels.options import Options
-from kernels.samples import load_sample
+from kernels.teaching.display import render
+from kernels.teaching.explain import explain
 
 
 def png_pixels(body: bytes) -> np.ndarray:

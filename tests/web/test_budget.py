@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from app import create_app
-from kernels.cost import Cost, filter_cost
+from kernels.engine.cost import Cost, filter_cost
 from kernels.errors import InputError
 from kernels.options import Options
 from web.budget import HEAVY_NICE

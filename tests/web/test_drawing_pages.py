@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from kernels.drawing import SIDE, decode_drawing, encode_drawing, start_pixels, start_value
-from kernels.kernel_text import parse_kernel
+from imaging.drawing import SIDE, decode_drawing, encode_drawing, start_pixels, start_value
+from kernels.library.kernel_text import parse_kernel
 from kernels.options import Options
-from tests.kernels.test_drawing import spelled, stored_zlib
+from tests.imaging.test_drawing import spelled, stored_zlib
 from tests.kernels.test_export_python import run_snippet
 from tests.oracles import scipy_result
 from tests.pages_support import tags

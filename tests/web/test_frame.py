@@ -13,9 +13,9 @@ from limits import parse_many
 from PIL import Image
 
 from app import create_app
-from kernels.frames import LOSSY_MIN_WIDTH, MAX_FRAME_BYTES
-from kernels.preview import MIN_PSNR_DB, psnr_db
-from kernels.samples import load_sample
+from imaging.frames import LOSSY_MIN_WIDTH, MAX_FRAME_BYTES
+from imaging.preview import MIN_PSNR_DB, psnr_db
+from imaging.samples import load_sample
 
 
 def encoded(pixels: np.ndarray, fmt: str = "JPEG", **options) -> bytes:

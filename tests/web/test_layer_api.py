@@ -13,8 +13,8 @@ import pytest
 from PIL import Image
 
 from app import create_app
-from kernels.layer import Layer, run_layer
-from kernels.layer_presets import load_banks
+from kernels.library.layer_presets import load_banks
+from kernels.teaching.layer import Layer, run_layer
 from web.layer_state import parse_layer
 
 CUSTOM = "filters=1,0,-1;2,0,-2;1,0,-1|1/9,1/9,1/9;1/9,1/9,1/9;1/9,1/9,1/9&bias=-3,2.5&lsize=64"

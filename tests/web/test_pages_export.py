@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from kernels.export import FORMATS
+from kernels.exports import FORMATS
 from tests.pages_support import tags
 
 STATE = "image=face&kernel=sobel-left&edge=wrap&stride=2"

@@ -9,8 +9,8 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import numpy as np
 import pytest
 
-from kernels.generators import parse_generator
-from kernels.presets import load_presets
+from kernels.library.generators import parse_generator
+from kernels.library.presets import load_presets
 from tests.pages_support import assert_same_picture, tags
 from web.grid_texts import readable_texts
 from web.state import parse_state

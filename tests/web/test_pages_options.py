@@ -8,8 +8,8 @@ import re
 import numpy as np
 import pytest
 
-from kernels.histogram import raw_histogram
 from kernels.options import EDGE_MODES
+from kernels.teaching.histogram import raw_histogram
 from tests.pages_support import partial_targets, tags
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kernels.presets import load_presets
+from kernels.library.presets import load_presets
 from web.page_state import read_page, read_parts
 from web.panel import fmt, shade, text_colour_on
 

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from kernels.presets import load_presets
+from kernels.library.presets import load_presets
 from tests.pages_support import partial_targets, tags
 from web.page_state import read_page
 

@@ -9,7 +9,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from kernels.display import SIGNED_COLOURS, SIGNED_COLOURS_FROM_ZERO
+from kernels.teaching.display import SIGNED_COLOURS, SIGNED_COLOURS_FROM_ZERO
 from web.histogram_view import CHAR_WIDTH
 from web.views import VIEW_TITLES
 

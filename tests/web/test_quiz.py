@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 
 from app import create_app
-from kernels.display import render
-from kernels.kernel_text import MINUS, format_for_people, format_number
-from kernels.presets import load_presets
+from kernels.library.kernel_text import MINUS, format_for_people, format_number
+from kernels.library.presets import load_presets
+from kernels.teaching.display import render
 from tests.pages_support import decoded, partial_targets, tags
 from tests.web.test_pages_kernel_tools import FormFields
 from web.quiz_questions import TELLS, family_of

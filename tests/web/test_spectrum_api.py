@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from kernels.generators import gaussian, motion
-from kernels.presets import load_presets
-from kernels.spectrum_picture import colour_hex
+from kernels.library.generators import gaussian, motion
+from kernels.library.presets import load_presets
+from kernels.teaching.spectrum_picture import colour_hex
 from tests.pages_support import partial_targets, tags
 
 PRESETS = load_presets()

@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kernels.errors import InputError
+from kernels.library.presets import load_presets
 from kernels.options import DISPLAYS, EDGE_MODES, Options
-from kernels.presets import load_presets
 from web.state import State, parse_state
 
 PRESETS = load_presets()

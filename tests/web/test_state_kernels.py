@@ -10,10 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kernels.errors import InputError
-from kernels.generators import gaussian, sobel
-from kernels.kernel_text import format_kernel
+from kernels.library.generators import gaussian, sobel
+from kernels.library.kernel_text import format_kernel
+from kernels.library.presets import load_presets
 from kernels.options import Options
-from kernels.presets import load_presets
 from web.kernel_edit import apply_tool, default_seed, tool_links
 from web.state import State, parse_state
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from kernels.images import RESAMPLING, fit_working_size, working_shape
+from imaging.images import RESAMPLING, fit_working_size, working_shape
 from tests.kernels.test_export_python import run_snippet
 
 PHOTO_SHAPE = (3000, 4000)
