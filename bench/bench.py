@@ -13,9 +13,9 @@ The engine is timed through its public entry point, ``filter_image``, checks and
 Times are medians over rounds; each round runs every contender in turn for a short loop (see
 :func:`median_times`), so a busy machine slows all of them alike.
 
-Targets (the "check" column): at least 3× faster than SciPy everywhere; within 6× of filter2D for
-dense kernels up to 9×9 and within 2.5× from 11×11; faster than filter2D for separable kernels from
-15×15. Rows with every option on (:func:`every_option_row`) have the dense targets. Request rows
+Targets (the "check" column, :func:`bench.table.judge`): at least 3× faster than SciPy everywhere; within
+6× of filter2D for dense kernels up to 9×9 and within 2.5× from 11×11; faster than filter2D for separable
+kernels from 15×15. Rows with every option on (:func:`every_option_row`) have the dense targets. Request rows
 (:func:`request_rows`) have their own targets.
 
 Big-photo rows (:func:`big_rows`, in the default run, not in ``--quick``): a 4000×3000 photo (what a phone
@@ -33,7 +33,6 @@ import argparse
 import os
 import platform
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import cv2
 import numpy as np
@@ -44,28 +43,14 @@ from PIL import Image, ImageFilter
 
 from bench.layer import print_layer_table
 from bench.pictures import big_photo, picture_table
-from bench.timing import median_times, picture_label, print_grid, rounds_text
+from bench.table import Row, judge, print_table
+from bench.timing import median_times, picture_label, rounds_text
 from imaging.samples import load_sample
 from kernels.engine import filter_image
 from kernels.options import Options
 from tests.oracles import every_option, opencv_result, scipy_result
 
 KERNEL_SIZES = (3, 5, 7, 15, 31)
-
-
-@dataclass
-class Row:
-    """One line of the table: times in milliseconds (None when a reference does not apply)."""
-
-    case: str
-    engine_ms: float
-    method: str = ""
-    scipy_ms: float | None = None
-    filter2d_ms: float | None = None
-    sep_ms: float | None = None
-    pillow_ms: float | None = None
-    target: str = ""
-    passed: bool | None = None
 
 
 def gaussian(size: int) -> np.ndarray:
@@ -122,19 +107,6 @@ def engine_row(image: np.ndarray, k: int, kind: str, rounds: int, rng: np.random
         sep_ms=ms.get("sep"),
         pillow_ms=ms.get("pillow"),
     )
-
-
-def judge(row: Row, k: int, kind: str) -> None:
-    """Fill in the row's target text and whether it passed."""
-    checks = [("SciPy÷eng ≥ 3", row.scipy_ms / row.engine_ms >= 3)]
-    if kind == "dense" and k <= 9:
-        checks.append(("eng÷f2D ≤ 6", row.engine_ms / row.filter2d_ms <= 6))
-    elif kind == "dense":
-        checks.append(("eng÷f2D ≤ 2.5", row.engine_ms / row.filter2d_ms <= 2.5))
-    elif k >= 15:
-        checks.append(("eng÷f2D < 1", row.engine_ms < row.filter2d_ms))
-    row.target = ", ".join(text for text, _ in checks)
-    row.passed = all(ok for _, ok in checks)
 
 
 BIG_CASES = ((3, "dense"), (19, "box"), (25, "separable"), (31, "dense"))
@@ -275,55 +247,6 @@ def request_rows(rounds: int) -> list[Row]:
             )
         )
     return rows
-
-
-# ------------------------------------------------------------------------------------------------------------
-
-
-def _ms(value: float | None) -> str:
-    return "" if value is None else f"{value:.2f}"
-
-
-def _ratio(value: float | None) -> str:
-    return "" if value is None else f"{value:.1f}×"
-
-
-def print_table(rows: list[Row]) -> None:
-    header = (
-        "case",
-        "engine ms",
-        "method",
-        "SciPy ms",
-        "SciPy÷eng",
-        "filter2D ms",
-        "eng÷f2D",
-        "sepF2D ms",
-        "eng÷sep",
-        "Pillow ms",
-        "eng÷PIL",
-        "target",
-        "check",
-    )
-    lines = []
-    for row in rows:
-        lines.append(
-            (
-                row.case,
-                _ms(row.engine_ms),
-                row.method,
-                _ms(row.scipy_ms),
-                _ratio(row.scipy_ms / row.engine_ms if row.scipy_ms else None),
-                _ms(row.filter2d_ms),
-                _ratio(row.engine_ms / row.filter2d_ms if row.filter2d_ms else None),
-                _ms(row.sep_ms),
-                _ratio(row.engine_ms / row.sep_ms if row.sep_ms else None),
-                _ms(row.pillow_ms),
-                _ratio(row.engine_ms / row.pillow_ms if row.pillow_ms else None),
-                row.target,
-                "" if row.passed is None else ("PASS" if row.passed else "FAIL"),
-            )
-        )
-    print_grid(header, lines, left={0, 2, 11, 12})
 
 
 SECTIONS = ("main", "big", "pictures")

@@ -27,6 +27,7 @@ import locust  # noqa: F401  isort: skip
 import argparse
 import http.client
 import random
+import re
 import socket
 import sys
 import tempfile
@@ -47,6 +48,9 @@ HEAVY = "kernel=log(63,8)&dilation=8&color=rgb&repeat=2"
 TARGETS_MS = {"pointer": ("p95", 100.0), "edit → picture": ("p95", 400.0), "healthz": ("p99", 200.0)}
 STUDENT_NAMES = ("page", "pointer", "edit → picture", "edit → regions", "upload")
 PHOTO: bytes = b""
+HASHES = re.compile(rb'id="region-hashes" hidden data-hashes="([^"]*)"')
+CLOSED_ON_LOAD = ("share",)
+"""Regions in a panel the page opens closed: it marks them "-" in ``X-Regions`` and the server skips them."""
 
 
 def multipart(data: bytes) -> tuple[bytes, str]:
@@ -59,12 +63,17 @@ def multipart(data: bytes) -> tuple[bytes, str]:
 
 
 class Student(FastHttpUser):
-    """One learner: points 5 times a second, edits a cell every 3 s; 1 in 10 brings a phone photo."""
+    """One learner: points 5 times a second, edits a cell every 3 s; 1 in 10 brings a phone photo.
+
+    Like the page, a student tells the server what each region shows now (``X-Regions``: the hashes of the
+    page and of every answer since), so an answer carries only the regions that changed.
+    """
 
     wait_time = constant_pacing(0.2)
 
     def on_start(self) -> None:
         self.image, self.centre, self.edits = "astronaut", 5, 0
+        self.shown: dict[str, str] = {}
         if random.random() < 0.1:
             body, kind = multipart(PHOTO)
             with self.client.post(
@@ -74,7 +83,7 @@ class Student(FastHttpUser):
                     self.image = answer.json()["id"]
                 else:
                     answer.failure(f"upload: {answer.status_code}")
-        self.client.get(f"/?{self.state()}", name="page")
+        self.get(f"/?{self.state()}", "page")
         self.next_edit = time.monotonic() + random.uniform(0, 3)
 
     def state(self) -> str:
@@ -86,10 +95,22 @@ class Student(FastHttpUser):
             self.next_edit += 3.0
             self.centre = random.randint(4, 40)
             self.client.get(f"/picture?img=play-output-image&{self.state()}", name="edit → picture")
-            self.client.get(f"/fragment?{self.state()}", name="edit → regions")
+            self.get(f"/fragment?{self.state()}", "edit → regions")
         else:
             x, y = random.randint(0, 380), random.randint(0, 380)
-            self.client.get(f"/fragment?{self.state()}&part=play&px={x}&py={y}", name="pointer")
+            self.get(f"/fragment?{self.state()}&part=play&px={x}&py={y}", "pointer")
+
+    def get(self, path: str, name: str) -> None:
+        """GET a page or an htmx answer as the page does, and learn the hashes of what it now shows."""
+        shown = ",".join(
+            f"{region}:{'-' if region in CLOSED_ON_LOAD else value}" for region, value in self.shown.items()
+        )
+        answer = self.client.get(path, name=name, headers={"X-Regions": shown} if shown else {})
+        found = HASHES.search(answer.content or b"")
+        for pair in found[1].decode().split(",") if found else []:
+            region, _, value = pair.partition(":")
+            if value:
+                self.shown[region] = value
 
 
 class Health(FastHttpUser):

@@ -18,9 +18,10 @@ from web.compute import Services, etag_for
 from web.export_view import export_state as export_code
 from web.kernel_edit import apply_tool, tool_result
 from web.kernel_info import describe_kernel
+from web.query_values import parse_int
 from web.rate_limits import render_limit, upload_limit
 from web.spectrum_view import spectrum_json, spectrum_picture, spectrum_request
-from web.state import MAX_COMPARE, State, parse_int, parse_state
+from web.state import MAX_COMPARE, State, parse_state
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -161,7 +162,7 @@ def explain() -> Response:
     for name, value in (("x", x), ("y", y)):
         if value is None:
             raise InputError(name, "is required: the output pixel's column (x) and row (y), 0-based")
-    return jsonify(services().explain_state(state, x, y))
+    return jsonify(services().explain_state(state, x, y).to_json())
 
 
 @bp.get("/kernel")

@@ -27,7 +27,7 @@ from kernels.engine import FilterResult, filter_image
 from kernels.engine.cost import Cost
 from kernels.library.presets import Preset, load_presets
 from kernels.teaching.display import check_display, render
-from kernels.teaching.explain import explain
+from kernels.teaching.explain import CombinedExplanation, PixelExplanation, explain
 from kernels.teaching.gradient import GradientResult, combine, describe_pixel, render_combined
 from web.budget import Budget, HeavyPool, call_cost, engine_states, refuse_over_budget
 from web.client_gone import client_gone_check
@@ -111,7 +111,9 @@ class Services:
     presets: dict[str, Preset]
     store: ImageStore | RedisImageStore
     inputs: LRU = field(default_factory=lambda: LRU(16, 256 * 1024 * 1024))
-    results: LRU = field(default_factory=lambda: LRU(8, 512 * 1024 * 1024))
+    results: LRU = field(default_factory=lambda: LRU(128, 512 * 1024 * 1024))
+    """The engine's results, bounded by bytes: a class's students each hold a kernel of their own, and pointing
+    reads the result of one's own (about 80 results of a 512² colour picture fit)."""
     pngs: LRU = field(default_factory=lambda: LRU(64, 128 * 1024 * 1024))
     picture_keys: LRU = field(default_factory=lambda: LRU(256))
     """The cache key of the picture each ``/picture?…`` address shows (see ``web.pictures``)."""
@@ -119,6 +121,9 @@ class Services:
     """Each output's raw-value histogram (see ``web.histogram_view``)."""
     edge_tables: LRU = field(default_factory=lambda: LRU(64))
     """Section 2's edge-mode corner tables, by kernel size and options (see ``web.options_view``)."""
+    pointed: LRU = field(default_factory=lambda: LRU(256))
+    """Page requests read and checked without the pixels chosen, for the answers to pointing (see
+    ``web.page_context.plan_page``)."""
     budget: Budget = field(default_factory=Budget)
     heavy: HeavyPool = field(init=False)
 
@@ -235,7 +240,7 @@ class Services:
             ("in-preview", *state.input_key()), lambda: encode_preview(self.input_pixels(state))
         )
 
-    def explain(self, state: State, x: int, y: int) -> dict:
+    def explain(self, state: State, x: int, y: int) -> PixelExplanation:
         names = ["gray"] if state.color == "gray" else ["R", "G", "B"]
         return explain(
             self.engine_input(state),
@@ -248,25 +253,17 @@ class Services:
             channel_names=names,
         )
 
-    def explain_state(self, state: State, x: int, y: int) -> dict:
-        """:meth:`explain`, or for a combined state both kernels' channels and the combined pixel.
-
-        Combined: channels alternate per colour, named "Gx" and "Gy" (grey) or "Gx (R)", "Gy (R)"…, each
-        with the extra keys ``kernel`` ("Gx"/"Gy") and ``channel``; ``combined`` holds
-        :func:`kernels.teaching.gradient.describe_pixel` at (x, y).
+    def explain_state(self, state: State, x: int, y: int) -> PixelExplanation | CombinedExplanation:
+        """:meth:`explain`, or for a combined state both kernels' explanations and
+        :func:`kernels.teaching.gradient.describe_pixel` at (x, y). Either one's ``to_json`` is the API's body
+        (see :meth:`kernels.teaching.explain.CombinedExplanation.to_json` for how a combined one is laid out).
         """
         if state.combine is None:
             return self.explain(state, x, y)
         second = state.second_state()
-        first_info, second_info = self.explain(state, x, y), self.explain(second, x, y)
-        channels = []
-        for gx, gy in zip(first_info["channels"], second_info["channels"], strict=True):
-            colour = gx["name"]
-            for role, channel in (("Gx", gx), ("Gy", gy)):
-                name = role if colour == "gray" else f"{role} ({colour})"
-                channels.append({**channel, "name": name, "kernel": role, "channel": colour})
+        gx, gy = self.explain(state, x, y), self.explain(second, x, y)
         combined = describe_pixel(self.gradient(state), state.combine, state.display, x, y)
-        return {**first_info, "channels": channels, "combined": combined}
+        return CombinedExplanation(gx, gy, combined)
 
 
 def etag_for(*parts: Hashable) -> str:

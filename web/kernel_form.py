@@ -22,7 +22,8 @@ from web import generator_form
 from web.grid_texts import exact_rows, readable_texts, restore_exact
 from web.kernel_choice import briefer, parse_kernel_choice, preset_named, same_weights, spell_edits
 from web.kernel_edit import page_tool
-from web.state import CELL_NAME, DEFAULT_KERNEL, State, parse_int
+from web.query_values import parse_int
+from web.state import CELL_NAME, DEFAULT_KERNEL, State
 
 MAX_GRID_SIDE = 15
 """Largest kernel side edited as a grid of inputs; larger kernels are shown as a heat map."""

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from imaging.images import encode_png
-from kernels.library.presets import Preset, is_separable
+from kernels.library.presets import Preset
+from kernels.library.separability import is_separable
 from kernels.options import Options
 from kernels.teaching.display import render
 from web.page_view import Heatmap

@@ -48,10 +48,10 @@ POINTING = ("layer-status", "layer-carry", "layer-panel", "layer-pixel")
 
 def plan_layer(
     services: Services, request_: PageRequest, page_query: str, view: str | None, *, check: bool
-) -> tuple[str, LayerState]:
-    """The page query with the layer's parameters added, and the layer state; messages go to the request's
-    errors. ``check``: also validate the layer on the page's picture and against the budget (a whole page that
-    shows the section)."""
+) -> tuple[str, LayerState, dict[str, str]]:
+    """The page query with the layer's parameters added, the layer state, and the messages about its parameters
+    (field → message). ``check``: also validate the layer on the page's picture and against the budget (a whole
+    page that shows the section)."""
     image = request_.shown_state.image
     errors: dict[str, str] = {}
     state = read_layer(request_.values, errors, image)
@@ -66,10 +66,8 @@ def plan_layer(
                 layer_services().check(state)
             except InputError:
                 state = parse_layer({}, image)
-    for field, message in errors.items():
-        request_.errors.setdefault(field, message)
     extra = urlencode(state.to_query(), safe=",;:|/")
-    return (page_query + "&" + extra if extra else page_query), state
+    return (page_query + "&" + extra if extra else page_query), state, errors
 
 
 def render_layer(view: LayerView, regions: tuple[str, ...] | None = None) -> dict[str, Markup]:

@@ -40,7 +40,8 @@ from kernels.teaching.layer import (
     Layer,
 )
 from kernels.teaching.layer_explain import MAPS
-from web.state import DEFAULT_IMAGE, TRUE_TEXTS, State
+from web.query_values import TRUE_TEXTS
+from web.state import DEFAULT_IMAGE, State
 
 SETTING_PARAMS = ("layer", "filters", "bias", "groups", "act", "pool", "lstride", "ldilation", "ledge", "lsize")
 SELECTION_PARAMS = ("lf", "lx", "ly", "lmap", "lpin")

@@ -25,7 +25,16 @@ from web.kernel_summary import KernelInfo, heatmap, kernel_info
 from web.layer_page import LayerState, LayerView, add_layer, plan_layer
 from web.options_view import OptionsView, build_options_view
 from web.page_address import canonical_query, embed_snippet
-from web.page_state import SPEED_CHOICES, VIEWS, PageRequest, Selection, read_page, read_parts
+from web.page_state import (
+    SELECTION_PARAMS,
+    SPEED_CHOICES,
+    VIEWS,
+    PageRequest,
+    Selection,
+    read_page,
+    read_parts,
+    read_selections,
+)
 from web.page_view import (
     DEFAULT_FACE_PIXEL,
     Heatmap,
@@ -39,11 +48,15 @@ from web.page_view import (
     image_choices,
     working_size_view,
 )
+from web.query_values import TRUE_TEXTS
+from web.quiz_params import QUIZ_PARAMS
 from web.quiz_view import FindView, WhichView, add_quiz, quiz_query, quiz_regions, resolve_quiz
 from web.spectrum_view import SpectrumPanel, spectrum_panel
-from web.state import CELL_NAME, DEFAULT_IMAGE, TRUE_TEXTS, State, size_text
+from web.state import CELL_NAME, DEFAULT_IMAGE, State, size_text
 from web.views import PAGE_VIEWS, REGIONS_BY_VIEW, REGIONS_OF_PART
 
+POINTING_PARAMS = (*SELECTION_PARAMS, "part")
+"""What an answer to pointing changes in the request: the pixels chosen and which panel answers."""
 GROUP_TITLES = {"blur": "Blur", "sharpen": "Sharpen", "edges": "Edges", "gradient": "Gradients", "other": "Other"}
 
 
@@ -169,25 +182,23 @@ def plan_page(
     fragment: bool = False,
     extra_errors: Mapping[str, str] | None = None,
 ) -> Plan:
-    """Read the request and let the engine check it on every picture the view shows."""
-    request = read_page(args, services.presets, embed=embed)
-    if extra_errors:
-        request.errors.update(extra_errors)
+    """Read the request and let the engine check it on every picture the view shows.
+
+    An answer to pointing (``part=``) differs from the last one only by the pixels chosen, so the request read and
+    checked without them is kept (``services.pointed``) and only the pixels are read again."""
+    if fragment and "part" in args and not extra_errors and not any(name in args for name in QUIZ_PARAMS):
+        unpointed = {name: value for name, value in args.items() if name not in POINTING_PARAMS}
+        key = (embed, frozenset(unpointed.items()))
+        checked = services.pointed.get_or_make(key, lambda: _checked_request(services, unpointed, embed))
+        errors: dict[str, str] = {}
+        inspect, play, compare = read_selections(args, errors)
+        request = replace(checked, inspect=inspect, play=play, compare=compare).with_errors(errors)
+    else:
+        request = _checked_request(services, args, embed).with_errors(extra_errors or {})
     view = request.view
-    _check_image(services, request)
-    resolve_quiz(services, request)
-    if request.state is not None:
-        states = []
-        if view in (None, "inspect", "matrix"):
-            states.append(face_state(request.state))
-        if view in (None, "playground", "camera"):  # camera: a state its frames would refuse is shown by its field
-            states.append(request.state)
-        if view in (None, "compare"):
-            states += slot_states(request.state)
-        check_engine(services, request, states)
     state = request.shown_state
     if request.state is not None and "good" in request.values and not same_picture(state.image, request.fallback.image):
-        request.play = Selection()  # a new picture: start from its centre, unpinned
+        request = replace(request, play=Selection())  # a new picture: start from its centre, unpinned
     face = face_state(state)
     if view == "matrix":
         inspect = request.inspect.within(services.engine_input(face).shape[:2], DEFAULT_FACE_PIXEL)
@@ -202,7 +213,8 @@ def plan_page(
         compare = compare.within(output_size(services, state.for_slot(0)), default_pixel(services, state))
     page_query = canonical_query(state, kernel_param, inspect, play, compare, request)
     page_query += quiz_query(request.quiz, (inspect.x, inspect.y))
-    page_query, layer = plan_layer(services, request, page_query, view, check=not fragment)
+    page_query, layer, layer_errors = plan_layer(services, request, page_query, view, check=not fragment)
+    request = request.with_errors(layer_errors)
     page_url = url_for("pages.index") + "?" + page_query
     if view:
         page_url = url_for("pages.embed") + "?" + page_query + f"&view={view}"
@@ -213,6 +225,23 @@ def plan_page(
     outputs = {element: s for element, s, shown in shows if shown}
     parts = read_parts(args.get("part", "")) if fragment else None
     return Plan(request, view, state, parts, inspect, play, page_query, page_url, outputs, compare, fragment, layer)
+
+
+def _checked_request(services: Services, args: Mapping[str, str], embed: bool) -> PageRequest:
+    """The request read, with the engine's and the budget's checks of every picture its view shows."""
+    request = read_page(args, services.presets, embed=embed)
+    view = request.view
+    request = resolve_quiz(services, _check_image(services, request))
+    if request.state is None:
+        return request
+    states = []
+    if view in (None, "inspect", "matrix"):
+        states.append(face_state(request.state))
+    if view in (None, "playground", "camera"):  # camera: a state its frames would refuse is shown by its field
+        states.append(request.state)
+    if view in (None, "compare"):
+        states += slot_states(request.state)
+    return check_engine(services, request, states)
 
 
 def _output_size(services: Services, state: State) -> tuple[int, int]:
@@ -276,22 +305,29 @@ def _worded(field: str, message: str) -> str:
     return f"Row {int(match[1]) + 1}, column {int(match[2]) + 1}: {rule}"
 
 
-def _check_image(services: Services, request: PageRequest) -> None:
-    """An unknown sample or an evicted upload is the ``image`` field's error, not a crash later. The rest of
-    the link is kept: the page shows the same kernel and options on the default picture."""
-    for state in (request.state, request.fallback):
-        if state is None:
-            continue
-        try:
-            services.rgb_image(state.image)
-        except InputError as err:
-            if state is request.state:
-                request.errors.setdefault("image", err.message)
-                request.state = None
-                if request.fallback.image == state.image or "good" not in request.values:
-                    request.fallback = replace(state, image=DEFAULT_IMAGE)
-            else:
-                request.fallback = replace(state, image=DEFAULT_IMAGE)
+def _check_image(services: Services, request: PageRequest) -> PageRequest:
+    """The request with an unknown sample or an evicted upload as the ``image`` field's error, not a crash later.
+    The rest of the link is kept: the page shows the same kernel and options on the default picture."""
+    state, fallback = request.state, request.fallback
+    if fallback is not None and not _readable(services, fallback.image):
+        request = replace(request, fallback=replace(fallback, image=DEFAULT_IMAGE))
+    if state is None:
+        return request
+    try:
+        services.rgb_image(state.image)
+    except InputError as err:
+        if fallback.image == state.image or "good" not in request.values:
+            request = replace(request, fallback=replace(state, image=DEFAULT_IMAGE))
+        return request.refused("image", err.message)
+    return request
+
+
+def _readable(services: Services, image: str) -> bool:
+    try:
+        services.rgb_image(image)
+    except InputError:
+        return False
+    return True
 
 
 def preset_groups(presets: Mapping[str, Preset]) -> list[tuple[str, list[tuple[str, str]]]]:

@@ -31,7 +31,7 @@ kernel editor's own fields are read by :mod:`web.kernel_form`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import parse_qsl
 
 from kernels import limits
@@ -42,8 +42,9 @@ from web.kernel_choice import conventional_x
 from web.kernel_form import KernelForm, form_tool, read_kernel, record
 from web.layer_state import LAYER_PARAMS
 from web.pickers import PICKER_PARAMS, fold_pickers
+from web.query_values import TRUE_TEXTS, parse_int
 from web.quiz_params import QUIZ_PARAMS, QuizRequest, read_quiz
-from web.state import CELL_NAME, DEFAULT_KERNEL, TRUE_TEXTS, State, parse_int, parse_state
+from web.state import CELL_NAME, DEFAULT_KERNEL, State, parse_state
 
 SELECTION_PARAMS: tuple[str, ...] = ("x", "y", "pin", "step", "px", "py", "ppin", "pstep", "cx", "cy", "cpin")
 STEPPER_PARAMS: tuple[str, ...] = ("autoplay", "speed", "loop")
@@ -101,9 +102,10 @@ class Selection:
         return Selection(min(max(x, 0), width - 1), min(max(y, 0), height - 1), self.pinned)
 
 
-@dataclass
+@dataclass(frozen=True)
 class PageRequest:
-    """One page or fragment request, read without giving up at the first error.
+    """One page or fragment request, read without giving up at the first error; never changed once read (the
+    checks that follow make a new one: :meth:`with_errors`, :meth:`refused`).
 
     ``state`` is None when anything is wrong; ``fallback`` is then the last state that worked (from ``good``)
     and the pictures show it while the form shows what was typed, with ``errors`` (field → message).
@@ -128,6 +130,15 @@ class PageRequest:
     def shown_state(self) -> State:
         """The state the pictures and the panels are computed from."""
         return self.state if self.state is not None else self.fallback
+
+    def with_errors(self, errors: Mapping[str, str]) -> PageRequest:
+        """This request with more messages (field → message); a field keeps the message it had first."""
+        added = {name: message for name, message in errors.items() if name not in self.errors}
+        return replace(self, errors={**self.errors, **added}) if added else self
+
+    def refused(self, field_name: str, message: str) -> PageRequest:
+        """This request after a check refused its state: no state (the pictures show the fallback), and why."""
+        return replace(self.with_errors({field_name: message}), state=None)
 
 
 def read_page(args: Mapping[str, str], presets: Mapping[str, Preset], *, embed: bool = False) -> PageRequest:
@@ -165,6 +176,7 @@ def read_page(args: Mapping[str, str], presets: Mapping[str, Preset], *, embed: 
             view = DEFAULT_VIEW
     if state is None and "good" not in args:  # a shared link: show what it got right, beside what it got wrong
         good = _salvaged(state_args, presets, errors) or good
+    inspect, play, compare = read_selections(args, errors)
     return PageRequest(
         values=values,
         kernel=kernel,
@@ -172,10 +184,10 @@ def read_page(args: Mapping[str, str], presets: Mapping[str, Preset], *, embed: 
         fallback=good,
         errors=errors,
         view=view,
-        inspect=_selection(args, ("x", "y", "pin", "step"), errors),
-        play=_selection(args, ("px", "py", "ppin", "pstep"), errors),
+        inspect=inspect,
+        play=play,
         from_form=any(name in args for name in FORM_PARAMS) or len(values) != len(args),
-        compare=_selection(args, ("cx", "cy", "cpin", ""), errors),
+        compare=compare,
         autoplay=args.get("autoplay", "").strip().lower() in TRUE_TEXTS,
         loop=args.get("loop", "").strip().lower() in TRUE_TEXTS,
         speed=record(errors, lambda: parse_int(args, "speed", MIN_SPEED, MAX_SPEED, DEFAULT_SPEED)) or DEFAULT_SPEED,
@@ -203,6 +215,16 @@ def read_parts(text: str) -> frozenset[str] | None:
     """The regions a fragment request asks for; None for all of them (also for anything unrecognised)."""
     parts = frozenset(p.strip() for p in text.split(",") if p.strip())
     return parts if parts and parts <= set(PARTS) else None
+
+
+def read_selections(args: Mapping[str, str], errors: dict[str, str]) -> tuple[Selection, Selection, Selection]:
+    """The pixels chosen in section 2, the playground and compare (``SELECTION_PARAMS``); bad values are filed in
+    ``errors`` and left out."""
+    return (
+        _selection(args, ("x", "y", "pin", "step"), errors),
+        _selection(args, ("px", "py", "ppin", "pstep"), errors),
+        _selection(args, ("cx", "cy", "cpin", ""), errors),
+    )
 
 
 def _selection(args: Mapping[str, str], names: tuple[str, str, str, str], errors: dict[str, str]) -> Selection:

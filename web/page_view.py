@@ -20,6 +20,7 @@ from imaging.store import is_image_id
 from kernels.engine import validate
 from kernels.errors import InputError
 from kernels.teaching.display import render
+from kernels.teaching.explain import PixelExplanation
 from web.compute import Services
 from web.drawing_view import drawing_choices
 from web.histogram_view import HistogramView, histogram_view
@@ -123,11 +124,12 @@ def face_state(state: State) -> State:
     return replace(state, image=FACE, color="gray", combine=None, kernel2=None, kernel2_default=False, compare=())
 
 
-def check_engine(services: Services, request: PageRequest, states: list[State]) -> None:
-    """File the engine's refusal of any region's state (kernel larger than the image in crop mode, a display
-    that does not fit the channels...) and the budget's refusal of them all together."""
+def check_engine(services: Services, request: PageRequest, states: list[State]) -> PageRequest:
+    """The request, or, when the engine refuses any region's state (kernel larger than the image in crop mode, a
+    display that does not fit the channels...) or the budget refuses them all together, the request without a
+    state and with that refusal among its errors."""
     if request.state is None:
-        return
+        return request
     try:
         for state in states:
             image = services.engine_input(state)
@@ -135,8 +137,8 @@ def check_engine(services: Services, request: PageRequest, states: list[State]) 
             render(np.zeros((1, 1, *image.shape[2:]), dtype=np.float32), state.display)  # display fits the channels
         services.check_budget(states, compared=len(request.state.compare))
     except InputError as err:
-        request.errors.setdefault(err.field, err.message)
-        request.state = None
+        return request.refused(err.field, err.message)
+    return request
 
 
 def build_region(services: Services, state: State, selection: Selection, area: str, *, values: bool = True) -> Region:
@@ -153,7 +155,7 @@ def build_region(services: Services, state: State, selection: Selection, area: s
     panel = build_panel(info, state.options, state.display, result.origin, result.last_input.shape[:2])
     panel.flip = flip_view(state.kernel, result.weights, result.origin, state.options)
     sy, sx = state.options.stride
-    start = (info["input_x"] - x * sx, info["input_y"] - y * sy)
+    start = (info.input_x - x * sx, info.input_y - y * sy)
 
     scale = INSPECT_SCALE if area == "inspect" else min(PLAY_WIDTH / max(in_w, in_h), 12.0)
     in_query = state.input_query()
@@ -191,7 +193,7 @@ def build_region(services: Services, state: State, selection: Selection, area: s
         output_figure.marks += _unfilled_marks(x, y, (out_h, out_w))
     if area == "play":
         output_figure.marks.append(_box("reticle", x, y, 1, 1, (out_h, out_w)))
-        input_figure.marks.append(_box("reticle", info["input_x"], info["input_y"], 1, 1, (in_h, in_w)))
+        input_figure.marks.append(_box("reticle", info.input_x, info.input_y, 1, 1, (in_h, in_w)))
     input_figure.marks_region, output_figure.marks_region = f"{area}-marks-in", f"{area}-marks-out"
     return Region(
         state,
@@ -227,14 +229,20 @@ def _unfilled_marks(x: int, y: int, size: tuple[int, int]) -> list[Mark]:
 
 
 def _window_marks(
-    panel: Panel, info: dict, state: State, origin: tuple[int, int], size: tuple[int, int], *, detailed: bool
+    panel: Panel,
+    info: PixelExplanation,
+    state: State,
+    origin: tuple[int, int],
+    size: tuple[int, int],
+    *,
+    detailed: bool,
 ) -> list[Mark]:
     """The window's outline over the input, and each tap past the border shaded with the value it read."""
     kh, kw = panel.kernel_shape
     dy, dx = state.options.dilation
-    first = info["channels"][0]
-    top = info["input_y"] - origin[0] * dy
-    left = info["input_x"] - origin[1] * dx
+    first = info.channels[0]
+    top = info.input_y - origin[0] * dy
+    left = info.input_x - origin[1] * dx
     marks = [
         _box(
             "window",
@@ -243,13 +251,13 @@ def _window_marks(
             (kw - 1) * dx + 1,
             (kh - 1) * dy + 1,
             size,
-            label=f"{kh}×{kw} window around input x {info['input_x']}, y {info['input_y']}",
+            label=f"{kh}×{kw} window around input x {info.input_x}, y {info.input_y}",
         )
     ]
     height, width = size
     if detailed and kh * kw <= MAX_TABLE_TAPS and state.options.op == "convolve":
         # The weights as multiplied (already turned 180°), each over the input pixel it multiplies.
-        for i, row in enumerate(first["weights"]):
+        for i, row in enumerate(first.weights):
             for j, weight in enumerate(row):
                 marks.append(_box("weight", left + j * dx, top + i * dy, 1, 1, size, text=short_weight(weight)))
     if detailed and kh * kw <= MAX_TABLE_TAPS:
@@ -260,12 +268,12 @@ def _window_marks(
                     if dy > 1 or dx > 1:
                         marks.append(_box("tap", tx, ty, 1, 1, size))
                     continue
-                value = first["window"][i][j]
+                value = first.window[i][j]
                 background = "" if value is None else shade(value, "gray")[0]
                 marks.append(
                     _box("ghost" if value is not None else "skipped", tx, ty, 1, 1, size, background=background)
                 )
-    marks.append(_box("centre", info["input_x"], info["input_y"], 1, 1, size))
+    marks.append(_box("centre", info.input_x, info.input_y, 1, 1, size))
     return marks
 
 

@@ -1,7 +1,8 @@
 """The explanation panel: the engine's ``explain`` answer laid out for people.
 
 Nothing here computes a pixel: every value, weight, product, sum and stored
-pixel comes from :func:`kernels.teaching.explain.explain`. This module only formats
+pixel comes from :func:`kernels.teaching.explain.explain` (a
+:class:`kernels.teaching.explain.PixelExplanation`). This module only formats
 those numbers, picks shades and colours for them, and words where each padded
 value came from under the edge mode in force.
 """
@@ -18,6 +19,7 @@ from kernels.engine.kernelcrop import kernel_sum
 from kernels.library.kernel_text import format_for_people as fmt
 from kernels.options import Options
 from kernels.teaching.display import SIGNED_COLOURS
+from kernels.teaching.explain import ChannelExplanation, PixelExplanation
 
 if TYPE_CHECKING:
     from web.quiz_guess import GuessView
@@ -158,33 +160,33 @@ class Panel:
 
 
 def build_panel(
-    info: dict, options: Options, display: str, origin: tuple[int, int], source_size: tuple[int, int]
+    info: PixelExplanation, options: Options, display: str, origin: tuple[int, int], source_size: tuple[int, int]
 ) -> Panel:
     """Lay out an ``explain`` answer. ``origin`` is the engine's origin in the weights as multiplied;
     ``source_size`` (height, width) is the size of the image the window reads."""
     height, width = source_size
     dy, dx = options.dilation
     oy, ox = origin
-    first = info["channels"][0]
-    weights = first["weights"]
+    first = info.channels[0]
+    weights = first.weights
     kh, kw = len(weights), len(weights[0])
-    vys = [info["input_y"] + (i - oy) * dy for i in range(kh)]
-    vxs = [info["input_x"] + (j - ox) * dx for j in range(kw)]
+    vys = [info.input_y + (i - oy) * dy for i in range(kh)]
+    vxs = [info.input_x + (j - ox) * dx for j in range(kw)]
     col_notes = _axis_notes(first, vxs, width, 1, options)
     row_notes = _axis_notes(first, vys, height, 0, options)
     if col_notes is None or row_notes is None:  # each cell says where its own value came from
         col_notes, row_notes = [""] * kw, [""] * kh
-    channels = [_channel(ch, options, display, vys, vxs) for ch in info["channels"]]
+    channels = [_channel(ch, options, display, vys, vxs) for ch in info.channels]
     panel = Panel(
-        x=info["x"],
-        y=info["y"],
-        input_x=info["input_x"],
-        input_y=info["input_y"],
+        x=info.x,
+        y=info.y,
+        input_x=info.input_x,
+        input_y=info.input_y,
         kernel_shape=(kh, kw),
         col_heads=[Head(f"x {fmt(v)}", not 0 <= v < width, note) for v, note in zip(vxs, col_notes, strict=True)],
         row_heads=[Head(f"y {fmt(v)}", not 0 <= v < height, note) for v, note in zip(vys, row_notes, strict=True)],
         channels=channels,
-        value_steps=_value_steps(options, first, info.get("scale")),
+        value_steps=_value_steps(options, first, info.scale),
         pass_note=(
             f"Pass {options.repeat} of {options.repeat}: the window reads the raw result of the pass before."
             if options.repeat > 1
@@ -197,24 +199,26 @@ def build_panel(
         panel.colour_rows = [
             [_colour_tap([ch.rows[i][j] for ch in channels], weights[i][j]) for j in range(kw)] for i in range(kh)
         ]
-    stored = [ch["stored"] for ch in info["channels"]]
-    if [ch["name"] for ch in info["channels"]] == ["R", "G", "B"] and all(isinstance(v, int) for v in stored):
+    stored = [ch.stored for ch in info.channels]
+    if [ch.name for ch in info.channels] == ["R", "G", "B"] and all(isinstance(v, int) for v in stored):
         panel.colour = f"rgb({stored[0]},{stored[1]},{stored[2]})"
     panel.data = {
-        "x": str(info["x"]),
-        "y": str(info["y"]),
-        "input-x": str(info["input_x"]),
-        "input-y": str(info["input_y"]),
-        "sum": repr(float(first["sum"])),
-        "value": repr(float(first["value"])),
-        "stored": json.dumps(first["stored"]),
-        "clipped": "true" if first["clipped"] else "false",
+        "x": str(info.x),
+        "y": str(info.y),
+        "input-x": str(info.input_x),
+        "input-y": str(info.input_y),
+        "sum": repr(float(first.sum)),
+        "value": repr(float(first.value)),
+        "stored": json.dumps(first.stored),
+        "clipped": "true" if first.clipped else "false",
         "summary": panel.summary,
     }
     return panel
 
 
-def _axis_notes(ch: dict, positions: list[int], size: int, axis: int, options: Options) -> list[str] | None:
+def _axis_notes(
+    ch: ChannelExplanation, positions: list[int], size: int, axis: int, options: Options
+) -> list[str] | None:
     """For each column (``axis`` 1) or row (``axis`` 0) of the window, where its taps read from when it lies
     outside the image, worded once for the head ("" inside). Every edge mode pads one axis at a time, so all
     the taps of a column read from the same x (or the same fill value); None if they ever disagree, and each
@@ -224,7 +228,7 @@ def _axis_notes(ch: dict, positions: list[int], size: int, axis: int, options: O
         if 0 <= position < size:
             notes.append("")
             continue
-        rows, cols = len(ch["window"]), len(ch["window"][0])
+        rows, cols = len(ch.window), len(ch.window[0])
         cells = [(i, k) for i in range(rows)] if axis == 1 else [(k, j) for j in range(cols)]
         words = {_read_from(ch, i, j, axis, options) for i, j in cells}
         if len(words) != 1:
@@ -233,23 +237,23 @@ def _axis_notes(ch: dict, positions: list[int], size: int, axis: int, options: O
     return notes
 
 
-def _read_from(ch: dict, i: int, j: int, axis: int, options: Options) -> str:
-    if ch["window"][i][j] is None:
+def _read_from(ch: ChannelExplanation, i: int, j: int, axis: int, options: Options) -> str:
+    if ch.window[i][j] is None:
         return "left out"
-    source = ch["sources"][i][j]
+    source = ch.sources[i][j]
     if source is None:
         return f"fill {fmt(options.cval)}"
     return f"from {'x' if axis == 1 else 'y'} {source[axis]}"
 
 
-def _channel(ch: dict, options: Options, display: str, vys: list[int], vxs: list[int]) -> ChannelPanel:
-    name = ch["name"]
+def _channel(ch: ChannelExplanation, options: Options, display: str, vys: list[int], vxs: list[int]) -> ChannelPanel:
+    name = ch.name
     rows = None
     if len(vys) * len(vxs) <= MAX_TABLE_TAPS:
         rows = [[_tap(ch, i, j, options, name, vys[i], vxs[j]) for j in range(len(vxs))] for i in range(len(vys))]
-    stored = ch["stored"]
+    stored = ch.stored
     swatch = None
-    if isinstance(stored, list):
+    if isinstance(stored, tuple):
         swatch = f"rgb({stored[0]},{stored[1]},{stored[2]})"
         stored_text = f"rgb({', '.join(str(v) for v in stored)})"
     else:
@@ -258,19 +262,19 @@ def _channel(ch: dict, options: Options, display: str, vys: list[int], vxs: list
         name=name,
         title=CHANNEL_TITLES.get(name, name),
         rows=rows,
-        sum=fmt(ch["sum"]),
-        value=fmt(ch["value"]),
+        sum=fmt(ch.sum),
+        value=fmt(ch.value),
         stored=stored_text,
         stored_swatch=swatch,
-        clipped=bool(ch["clipped"]),
-        clip_note=_clip_note(float(ch["value"]), display) if ch["clipped"] else "",
-        display_note=_display_note(float(ch["value"]), display),
+        clipped=bool(ch.clipped),
+        clip_note=_clip_note(float(ch.value), display) if ch.clipped else "",
+        display_note=_display_note(float(ch.value), display),
     )
 
 
-def _tap(ch: dict, i: int, j: int, options: Options, channel: str, vy: int, vx: int) -> Tap:
-    value = ch["window"][i][j]
-    weight = ch["weights"][i][j]
+def _tap(ch: ChannelExplanation, i: int, j: int, options: Options, channel: str, vy: int, vx: int) -> Tap:
+    value = ch.window[i][j]
+    weight = ch.weights[i][j]
     if value is None:
         return Tap(
             "—",
@@ -282,10 +286,10 @@ def _tap(ch: dict, i: int, j: int, options: Options, channel: str, vy: int, vx: 
             "outside: left out",
             "outside the image, left out by kernel-crop",
         )
-    product = ch["products"][i][j]
+    product = ch.products[i][j]
     background, colour = shade(value, channel)
     tap = Tap(fmt(value), "× " + fmt(weight), "= " + fmt(product, signed=True), _sign(product), background, colour)
-    source = ch["sources"][i][j]
+    source = ch.sources[i][j]
     if source is None:
         tap.origin_note = f"fill {fmt(options.cval)}"
         tap.origin_label = f"outside the image: the constant fill value {fmt(options.cval)}"
@@ -314,12 +318,12 @@ def _colour_tap(taps: list[Tap], weight: float) -> ColourTap:
     )
 
 
-def _value_steps(options: Options, ch: dict, scale: float | None) -> str:
+def _value_steps(options: Options, ch: ChannelExplanation, scale: float) -> str:
     """How the sum became the value, in words (empty when value = sum). ``scale`` is the engine's kernel-crop
     factor ΣK / Σ(weights used)."""
     parts = []
     # A factor of 1 (a kernel summing to 0, or the taps left out summing to 0) rescales nothing: say nothing.
-    if options.edge == "kernel-crop" and scale not in (None, 1) and any(v is None for row in ch["window"] for v in row):
+    if options.edge == "kernel-crop" and scale != 1 and any(v is None for row in ch.window for v in row):
         parts.append(f"rescaled by kernel-crop for the taps left out (× {fmt(scale)})")
     if options.divisor != 1:
         parts.append(f"divided by {fmt(options.divisor)}")
@@ -352,9 +356,9 @@ def _clip_note(value: float, display: str) -> str:
     return f"clipped: {fmt(shown)} is {'below 0' if shown < 0 else 'above 255'}"
 
 
-def _summary(info: dict, channels: list[ChannelPanel]) -> str:
+def _summary(info: PixelExplanation, channels: list[ChannelPanel]) -> str:
     """One short sentence for the polite live region."""
-    head = f"Output pixel x {info['x']}, y {info['y']}:"
+    head = f"Output pixel x {info.x}, y {info.y}:"
     if len(channels) == 1:
         ch = channels[0]
         return f"{head} sum {ch.sum}, stored {ch.stored}{', clipped' if ch.clipped else ''}."

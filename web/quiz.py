@@ -25,11 +25,12 @@ from kernels.teaching.display import render
 from web.api import image_response
 from web.compute import Services, etag_for
 from web.page_view import face_state
+from web.query_values import parse_int
 from web.quiz_params import QUESTION_RULE
 from web.quiz_states import compare, hidden_preset, masked, target_state, which_for, which_state
 from web.quiz_token import check_token, quiz_secret
 from web.rate_limits import render_limit
-from web.state import State, parse_int, parse_state
+from web.state import State, parse_state
 
 bp = Blueprint("quiz", __name__, url_prefix="/quiz")
 

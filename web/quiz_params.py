@@ -35,7 +35,7 @@ QUESTION_RULE = "must be a question's code as the page wrote it: 16 hex digits, 
 _TRUE = frozenset({"1", "true", "on", "yes"})
 
 
-@dataclass
+@dataclass(frozen=True)
 class QuizRequest:
     """A request's quiz parameters, read; ``mode`` None: no quiz (the default).
 
@@ -64,43 +64,42 @@ def read_quiz(args: Mapping[str, str], errors: dict[str, str]) -> QuizRequest:
 
     A bad value is filed in ``errors`` under its name, with the rule, and left out.
     """
-    quiz = QuizRequest()
+    found: dict[str, object] = {}
     text = {name: args.get(name, "").strip() for name in QUIZ_PARAMS}
     if text["quiz"]:
         mode = text["quiz"].lower()
         if mode in MODES:
-            quiz.mode = mode
+            found["mode"] = mode
         else:
             errors["quiz"] = f"quiz: must be one of {', '.join(MODES)} (received {text['quiz']!r})"
     elif args.get("view", "").strip() == "quiz":
-        quiz.mode = "which"  # the quiz view's own quiz
+        found["mode"] = "which"  # the quiz view's own quiz
     for name, modes in (("question", ("which", "find")), ("pick", ("which",)), ("guess", ("guess",))):
-        if text[name] and quiz.mode not in modes and "quiz" not in errors:
+        if text[name] and found.get("mode") not in modes and "quiz" not in errors:
             needs = " or ".join(f"quiz={m}" for m in modes)
             errors[name] = f"{name}: only goes with {needs} (received {text[name]!r})"
             text[name] = ""
     if text["question"]:
         if QUESTION.fullmatch(text["question"]):
-            quiz.question = text["question"]
+            found["question"] = text["question"]
         else:
             errors["question"] = str(InputError("question", QUESTION_RULE, text["question"]))
     if text["pick"]:
         letter = text["pick"].upper()
         if len(letter) == 1 and letter in LETTERS:
-            quiz.pick = LETTERS.index(letter)
+            found["pick"] = LETTERS.index(letter)
         else:
             errors["pick"] = str(InputError("pick", f"must be one of {', '.join(LETTERS)}", text["pick"]))
     if text["guess"]:
         try:
-            quiz.guess = parse_number(text["guess"], "guess")
-            quiz.guess_text = text["guess"]
+            found["guess"] = parse_number(text["guess"], "guess")
+            found["guess_text"] = text["guess"]
         except InputError as err:
             errors["guess"] = err.message
-            quiz.guess_text = text["guess"]
-    if text["guessed"] and quiz.mode == "guess":
-        quiz.guessed = _pixel(text["guessed"], errors)
-    quiz.next = text["next"].lower() in _TRUE
-    return quiz
+            found["guess_text"] = text["guess"]
+    if text["guessed"] and found.get("mode") == "guess":
+        found["guessed"] = _pixel(text["guessed"], errors)
+    return QuizRequest(**found, next=text["next"].lower() in _TRUE)  # type: ignore[arg-type]
 
 
 def _pixel(text: str, errors: dict[str, str]) -> tuple[int, int] | None:

@@ -59,30 +59,30 @@ LEGEND_GRADIENT = "linear-gradient(90deg, {})".format(
 WHERE = "guess is asked on / and view=inspect, which and find on / and view=quiz"
 
 
-def resolve_quiz(services: Services, request: PageRequest) -> None:
-    """Check the question's code with the secret (a forged one is refused and a new question made), make one
-    when there is none or ``next`` asks for it, and pin section 2's pixel while guessing."""
-    quiz = request.quiz
+def resolve_quiz(services: Services, request: PageRequest) -> PageRequest:
+    """The request with its question checked with the secret (a forged one is refused and a new question made),
+    made when there is none or ``next`` asks for it, and section 2's pixel pinned while guessing."""
+    quiz, errors = request.quiz, dict(request.errors)
     if request.view == "quiz" and quiz.mode is None:
-        quiz.mode = "which"
+        quiz = replace(quiz, mode="which")
     if quiz.mode is not None and quiz.mode not in VIEW_MODES.get(request.view, ()):
-        request.errors["quiz"] = f"quiz: {WHERE} (received {quiz.mode!r} in view={request.view})"
-        quiz.mode = "which" if request.view == "quiz" else None
-    if quiz.mode == "guess":
-        request.inspect = replace(request.inspect, pinned=True)  # pointing must not move the question away
-    if quiz.mode not in ("which", "find"):
-        return
-    secret = quiz_secret()
-    if quiz.question and not quiz.next:
-        try:
-            quiz.token = check_token(secret, quiz.mode, quiz.question)
-        except InputError as err:
-            request.errors.setdefault("question", err.message)
-    if quiz.token is None:
-        quiz.token, quiz.pick = new_token(secret, quiz.mode), None
+        errors["quiz"] = f"quiz: {WHERE} (received {quiz.mode!r} in view={request.view})"
+        quiz = replace(quiz, mode="which" if request.view == "quiz" else None)
+    inspect = replace(request.inspect, pinned=True) if quiz.mode == "guess" else request.inspect
+    if quiz.mode in ("which", "find"):
+        secret = quiz_secret()
+        if quiz.question and not quiz.next:
+            try:
+                quiz = replace(quiz, token=check_token(secret, quiz.mode, quiz.question))
+            except InputError as err:
+                errors.setdefault("question", err.message)
+        if quiz.token is None:
+            quiz = replace(quiz, token=new_token(secret, quiz.mode), pick=None)
+    request = replace(request, quiz=quiz, errors=errors, inspect=inspect)
     if quiz.mode == "find" and request.state is not None:
-        hidden = hidden_preset(services.presets, secret, quiz.token)
-        check_engine(services, request, [face_state(request.state), target_state(request.state, hidden)])
+        hidden = hidden_preset(services.presets, quiz_secret(), quiz.token)
+        request = check_engine(services, request, [face_state(request.state), target_state(request.state, hidden)])
+    return request
 
 
 def quiz_regions(quiz: QuizRequest, view: str | None, regions: tuple[str, ...]) -> tuple[str, ...]:

@@ -27,9 +27,10 @@ from kernels.teaching.spectrum import (
     spectrum_of,
 )
 from kernels.teaching.spectrum_picture import heat_map
+from web.query_values import parse_int
 from web.spectrum_charts import CutChart, Legend, MapAxes, cut_chart, legend, map_axes
 from web.spectrum_words import CUT_TITLES, alt_text, cut_description, gain_text, sentences, too_wide_text
-from web.state import MAX_COMPARE, State, parse_int, parse_state
+from web.state import MAX_COMPARE, State, parse_state
 
 N_RULE = f"must be a power of two from {MIN_N} to {MAX_N} ({', '.join(map(str, SIZES))}): the grid is N × N frequencies"
 PICTURE_VERSION = 1

@@ -1,7 +1,8 @@
 """The query-string state shared by every route: parse it, check it, write it back.
 
 The HTTP contract is stable (permalinks and course pages depend on it), so the
-parameter names, their syntax and their defaults live in this one module.
+parameter names and their defaults live in this one module, and the syntax of a
+single value (numbers, flags, pairs, the origin) in :mod:`web.query_values`.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from kernels.library.presets import Preset
 from kernels.options import COLORS, DISPLAYS, EDGE_MODES, OPS, Options
 from kernels.teaching.gradient import COMBINE_MODES, check_pair
 from web.kernel_choice import KernelChoice, parse_kernel_choice, transpose_partner
+from web.query_values import read_choice, read_flag, read_integer, read_number, read_origin, read_pair
 
 DEFAULT_IMAGE = "astronaut"
 DEFAULT_KERNEL = "sharpen"
@@ -56,9 +58,6 @@ MAX_COMPARE = 4
 COMPARE_SEPARATOR = "|"
 CELL_NAME = re.compile(r"^k-(\d{1,2})-(\d{1,2})$")
 """A kernel grid cell's field name, ``k-ROW-COL`` (0-based), which may stand in for ``kernel``."""
-TRUE_TEXTS = frozenset({"1", "true", "on", "yes"})
-"""What a checkbox or flag parameter may say for "on" (any case)."""
-_FALSE = {"0", "false", "off", "no"}
 
 
 @dataclass(frozen=True)
@@ -240,16 +239,16 @@ def parse_state(args: Mapping[str, str], presets: Mapping[str, Preset], extra: I
     kernel = choice.weights
 
     options = Options(
-        op=_choice(values, "op", OPS, Options.op),
-        edge=_choice(values, "edge", EDGE_MODES, Options.edge),
-        cval=_number(values, "cval", Options.cval),
-        normalize=_flag(values, "normalize"),
+        op=read_choice(values, "op", OPS, Options.op),
+        edge=read_choice(values, "edge", EDGE_MODES, Options.edge),
+        cval=read_number(values, "cval", Options.cval),
+        normalize=read_flag(values, "normalize"),
         divisor=_divisor(values),
-        offset=_number(values, "offset", Options.offset),
-        stride=_pair(values, "stride", limits.MAX_STRIDE),
-        dilation=_pair(values, "dilation", limits.MAX_DILATION),
-        repeat=_integer(values, "repeat", 1, limits.MAX_REPEAT, Options.repeat),
-        origin=_origin(values, kernel.shape),
+        offset=read_number(values, "offset", Options.offset),
+        stride=read_pair(values, "stride", limits.MAX_STRIDE),
+        dilation=read_pair(values, "dilation", limits.MAX_DILATION),
+        repeat=read_integer(values, "repeat", 1, limits.MAX_REPEAT, Options.repeat),
+        origin=read_origin(values, kernel.shape),
     )
     image = values.get("image", DEFAULT_IMAGE)
     if is_drawing(image):
@@ -266,8 +265,8 @@ def parse_state(args: Mapping[str, str], presets: Mapping[str, Preset], extra: I
         kernel=kernel,
         preset=choice.preset,
         options=options,
-        color=_choice(values, "color", COLORS, DEFAULT_COLOR),
-        display=_choice(values, "display", DISPLAYS, DEFAULT_DISPLAY),
+        color=read_choice(values, "color", COLORS, DEFAULT_COLOR),
+        display=read_choice(values, "display", DISPLAYS, DEFAULT_DISPLAY),
         generator=choice.generator,
         combine=combine,
         kernel2=kernel2,
@@ -301,14 +300,6 @@ def parse_size(text: str | None) -> int | None:
 def default_kernel(presets: Mapping[str, Preset]) -> str:
     """The kernel a request gets when it names none: sharpen, or an author's library's first preset."""
     return DEFAULT_KERNEL if DEFAULT_KERNEL in presets or not presets else next(iter(presets))
-
-
-def parse_int(args: Mapping[str, str], name: str, low: int, high: int, default: int | None = None) -> int | None:
-    """An integer parameter in ``low…high``; ``default`` when absent or empty."""
-    value = args.get(name, "").strip()
-    if value == "":
-        return default
-    return _integer({name: value}, name, low, high, default)
 
 
 def _second_kernel(
@@ -359,65 +350,8 @@ def _kernel_from_cells(cells: Mapping[tuple[int, int], str]) -> np.ndarray:
     return kernel
 
 
-def _choice(values: Mapping[str, str], name: str, allowed: tuple[str, ...], default: str) -> str:
-    value = values.get(name, default)
-    if value not in allowed:
-        raise InputError(name, f"must be one of {', '.join(allowed)}", value)
-    return value
-
-
-def _number(values: Mapping[str, str], name: str, default: float) -> float:
-    return parse_number(values[name], name) if name in values else default
-
-
 def _divisor(values: Mapping[str, str]) -> float:
-    divisor = _number(values, "divisor", Options.divisor)
+    divisor = read_number(values, "divisor", Options.divisor)
     if divisor == 0:
         raise InputError("divisor", "must not be 0 (use 1 to leave the sum as it is)", values["divisor"])
     return divisor
-
-
-def _flag(values: Mapping[str, str], name: str) -> bool:
-    value = values.get(name, "0").lower()
-    if value in TRUE_TEXTS:
-        return True
-    if value in _FALSE:
-        return False
-    raise InputError(name, "must be 1 (on) or 0 (off)", values[name])
-
-
-def _integer(values: Mapping[str, str], name: str, low: int, high: int, default: int | None) -> int:
-    if name not in values:
-        return default  # type: ignore[return-value]
-    text = values[name]
-    if not re.fullmatch(r"[+-]?\d{1,9}", text):
-        raise InputError(name, f"must be a whole number from {low} to {high}", text)
-    value = int(text)
-    if not low <= value <= high:
-        raise InputError(name, f"must be a whole number from {low} to {high}", text)
-    return value
-
-
-def _pair(values: Mapping[str, str], name: str, high: int) -> tuple[int, int]:
-    if name not in values:
-        return (1, 1)
-    parts = values[name].split(",")
-    rule = f"must be one whole number or two ('rows,columns'), each from 1 to {high}"
-    if len(parts) not in (1, 2):
-        raise InputError(name, rule, values[name])
-    numbers = [_integer({name: p.strip()}, name, 1, high, None) for p in parts]
-    return (numbers[0], numbers[-1])
-
-
-def _origin(values: Mapping[str, str], shape: tuple[int, ...]) -> tuple[int, int] | None:
-    if "origin" not in values:
-        return None
-    text = values["origin"]
-    parts = text.split(",")
-    rule = f"must be 'row,col' inside the {shape[0]}×{shape[1]} kernel (0-based)"
-    if len(parts) != 2 or not all(re.fullmatch(r"\d{1,2}", p.strip()) for p in parts):
-        raise InputError("origin", rule, text)
-    row, col = (int(p) for p in parts)
-    if row >= shape[0] or col >= shape[1]:
-        raise InputError("origin", rule, text)
-    return (row, col)

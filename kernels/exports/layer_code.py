@@ -101,6 +101,43 @@ def _header(layer: Layer, library: str, input_text: str, notes: list[str]) -> li
     return lines
 
 
+def _torch_lines(lines: list[str]) -> list[str]:
+    return [line.replace("np.array([", "torch.tensor([", 1).replace("np.float64", "torch.float64") for line in lines]
+
+
+def _names(channels: int) -> list[str]:
+    return (
+        ["grey"]
+        if channels == 1
+        else ["red", "green", "blue"][:channels] + [f"channel {c}" for c in range(3, channels)]
+    )
+
+
+def _opening(
+    layer: Layer,
+    library: str,
+    input_text: str,
+    notes: list[str],
+    texts: Sequence | None,
+    bias_texts: Sequence[str] | None,
+    titles: Sequence[str] | None,
+    names: Sequence[str] | None,
+) -> list[str]:
+    """How both snippets begin: the header, the imports, then ``weights`` and ``bias`` in the library's arrays.
+
+    ``titles`` default to "filter 1", "filter 2"…; ``names`` to "grey", or "red", "green", "blue".
+    """
+    titles = titles or [f"filter {f + 1}" for f in range(layer.filters)]
+    names = names or _names(layer.in_channels)
+    weights = _weights_lines(layer, texts, titles, names)
+    if library == "PyTorch":
+        imports = ["import numpy as np", "import torch", "import torch.nn.functional as F"]
+        weights, array = _torch_lines(weights), "torch.tensor"
+    else:
+        imports, array = ["import numpy as np"], "np.array"
+    return [*_header(layer, library, input_text, notes), *imports, "", *weights, _bias_line(layer, bias_texts, array)]
+
+
 def _kernel_crop_numpy(layer: Layer) -> list[str]:
     return [
         "# kernel-crop: the taps past the border were skipped (they read the zero padding); each filter's sum is",
@@ -141,8 +178,6 @@ def numpy_layer(
     names: Sequence[str] | None = None,
 ) -> LayerExport:
     """The NumPy snippet (see the module docstring)."""
-    titles = titles or [f"filter {f + 1}" for f in range(layer.filters)]
-    names = names or _names(layer.in_channels)
     edge = layer.edge
     (sy, sx), (dy, dx) = layer.stride, layer.dilation
     if edge == "crop":
@@ -152,11 +187,7 @@ def numpy_layer(
     else:
         padding = ["padded = np.pad(x, ((pad_y, pad_y), (pad_x, pad_x), (0, 0)))  # zeros"]
     lines = [
-        *_header(layer, "NumPy", input_text, []),
-        "import numpy as np",
-        "",
-        *_weights_lines(layer, texts, titles, names),
-        _bias_line(layer, bias_texts, "np.array"),
+        *_opening(layer, "NumPy", input_text, [], texts, bias_texts, titles, names),
         f"groups = {layer.groups}  # filter f reads the channels of group f // (filters // groups)",
         f"sy, sx = {sy}, {sx}  # stride",
         f"dy, dx = {dy}, {dx}  # dilation",
@@ -188,18 +219,6 @@ def numpy_layer(
     return LayerExport("\n".join(lines) + "\n", (), "image_kernels_layer_numpy.py")
 
 
-def _torch_lines(lines: list[str]) -> list[str]:
-    return [line.replace("np.array([", "torch.tensor([", 1).replace("np.float64", "torch.float64") for line in lines]
-
-
-def _names(channels: int) -> list[str]:
-    return (
-        ["grey"]
-        if channels == 1
-        else ["red", "green", "blue"][:channels] + [f"channel {c}" for c in range(3, channels)]
-    )
-
-
 def pytorch_layer(
     layer: Layer,
     input_text: str,
@@ -209,8 +228,6 @@ def pytorch_layer(
     names: Sequence[str] | None = None,
 ) -> LayerExport:
     """The PyTorch snippet: ``nn.Conv2d`` with the edge mode as ``padding_mode``, ``F.relu``, pooling."""
-    titles = titles or [f"filter {f + 1}" for f in range(layer.filters)]
-    names = names or _names(layer.in_channels)
     edge = layer.edge
     (kh, kw), (sy, sx), (dy, dx) = layer.kernel_shape, layer.stride, layer.dilation
     pad_y, pad_x = (kh // 2) * dy, (kw // 2) * dx
@@ -245,13 +262,7 @@ def pytorch_layer(
         f'padding_mode="{mode}", dtype=torch.float64)'
     )
     lines = [
-        *_header(layer, "PyTorch", input_text, notes),
-        "import numpy as np",
-        "import torch",
-        "import torch.nn.functional as F",
-        "",
-        *_torch_lines(_weights_lines(layer, texts, titles, names)),
-        _bias_line(layer, bias_texts, "torch.tensor"),
+        *_opening(layer, "PyTorch", input_text, notes, texts, bias_texts, titles, names),
         "",
         *start,
         "# Conv2d cross-correlates, like every CNN library: no kernel flip.",

@@ -2,13 +2,15 @@
 
 Everything is recomputed from the same definitions the engine uses (the pass geometry, the edge
 mode's index mapping, the kernel-crop scale), in float64; ``value`` and ``stored`` are the engine's
-own raw value and stored pixel, so what is explained is exactly what the image shows.
+own raw value and stored pixel, so what is explained is exactly what the image shows. The answer is a
+:class:`PixelExplanation`; its ``to_json`` is the body ``/api/explain`` sends.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -18,6 +20,115 @@ from kernels.engine.padding import source_index
 from kernels.errors import InputError
 from kernels.options import Options
 from kernels.teaching.display import check_display, display_range, is_clipped, stored_value
+
+Stored = int | tuple[int, int, int]
+"""A stored pixel: a level 0…255, or an (r, g, b) colour for the ``signed`` display of one channel."""
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelExplanation:
+    """One channel of an output pixel, tap by tap.
+
+    Attributes:
+        name: the channel's name: ``gray``, ``R``, ``G``, ``B``, or the name given.
+        window: kh × kw values read, in the units of the pass's input (grey levels, or the previous pass's raw
+            values); the fill value ``cval`` for ``constant`` outside the image; None for a tap skipped by
+            ``kernel-crop``.
+        sources: the (row, column) of the pass's input each tap read, 0-based; None for the constant fill or a
+            skipped tap.
+        weights: the kh × kw weights as multiplied (turned 180° for convolution, normalised when asked).
+        products: window × weights, tap by tap; None where skipped.
+        sum: Σ products, summed exactly (``math.fsum``).
+        value: the engine's raw output value, sum × scale / divisor + offset (not rounded, not clipped).
+        stored: the stored pixel under the display (see :mod:`kernels.teaching.display`).
+        clipped: True when the display had to clip the value into 0…255 (``clamp``, ``abs``, ``midgray``; never
+            ``stretch`` or ``signed``).
+    """
+
+    name: str
+    window: tuple[tuple[float | None, ...], ...]
+    sources: tuple[tuple[tuple[int, int] | None, ...], ...]
+    weights: tuple[tuple[float, ...], ...]
+    products: tuple[tuple[float | None, ...], ...]
+    sum: float
+    value: float
+    stored: Stored
+    clipped: bool
+
+    def to_json(self) -> dict:
+        """``{"name", "window", "sources", "weights", "products", "sum", "value", "stored", "clipped"}`` in plain
+        lists and numbers (a source is ``[row, column]``, an (r, g, b) stored pixel ``[r, g, b]``)."""
+        return {
+            "name": self.name,
+            "window": [list(row) for row in self.window],
+            "sources": [[None if source is None else list(source) for source in row] for row in self.sources],
+            "weights": [list(row) for row in self.weights],
+            "products": [list(row) for row in self.products],
+            "sum": self.sum,
+            "value": self.value,
+            "stored": list(self.stored) if isinstance(self.stored, tuple) else self.stored,
+            "clipped": self.clipped,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class PixelExplanation:
+    """How one output pixel was computed.
+
+    Attributes:
+        x, y: the output column and row, 0-based.
+        input_x, input_y: where the kernel's origin sat in the pass's input: column and row, 0-based, always
+            inside it.
+        scale: the kernel-crop factor ΣK / Σ(weights of the taps used); 1 for every other edge mode.
+        channels: one :class:`ChannelExplanation` per channel of the output, in order.
+    """
+
+    x: int
+    y: int
+    input_x: int
+    input_y: int
+    scale: float
+    channels: tuple[ChannelExplanation, ...]
+
+    def to_json(self) -> dict:
+        """``{"x", "y", "input_x", "input_y", "scale", "channels": [...]}``, each channel as
+        :meth:`ChannelExplanation.to_json` gives it: plain lists and numbers, for JSON."""
+        return {
+            "x": self.x,
+            "y": self.y,
+            "input_x": self.input_x,
+            "input_y": self.input_y,
+            "scale": self.scale,
+            "channels": [channel.to_json() for channel in self.channels],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class CombinedExplanation:
+    """A pixel of a combined gradient output: both kernels' sums and the combination.
+
+    Attributes:
+        gx: the page's kernel (Gx) at the pixel.
+        gy: the second kernel (Gy) at the same pixel.
+        combined: :func:`kernels.teaching.gradient.describe_pixel` at the pixel (magnitude, direction in degrees
+            and stored pixel).
+    """
+
+    gx: PixelExplanation
+    gy: PixelExplanation
+    combined: dict
+
+    def to_json(self) -> dict:
+        """Gx's :meth:`PixelExplanation.to_json` with the channels of both kernels, alternating per colour, and
+        ``combined``. The channels are named "Gx" and "Gy" (grey) or "Gx (R)", "Gy (R)"…, each with the extra keys
+        ``kernel`` ("Gx" or "Gy") and ``channel`` (the colour's name)."""
+        channels = []
+        for gx, gy in zip(self.gx.channels, self.gy.channels, strict=True):
+            colour = gx.name
+            for role, channel in (("Gx", gx), ("Gy", gy)):
+                name = role if colour == "gray" else f"{role} ({colour})"
+                channels.append({**channel.to_json(), "name": name, "kernel": role, "channel": colour})
+        return {**self.gx.to_json(), "channels": channels, "combined": self.combined}
 
 
 def _default_names(channels: int) -> list[str]:
@@ -43,8 +154,8 @@ def explain(
     *,
     result: FilterResult | None = None,
     channel_names: Sequence[str] | None = None,
-) -> dict:
-    """How output pixel (x, y) was computed, ready for JSON.
+) -> PixelExplanation:
+    """How output pixel (x, y) was computed.
 
     Args:
         image: the engine's input, (H, W) or (H, W, C).
@@ -56,13 +167,10 @@ def explain(
         channel_names: one name per channel; default "gray" or "R", "G", "B".
 
     Returns:
-        ``{"x", "y", "input_x", "input_y", "scale", "channels": [...]}`` where input_x/input_y is where
-        the kernel's origin sat in the pass's input, ``scale`` the kernel-crop factor ΣK / Σ(used
-        weights) (1 otherwise), and each channel has ``name``, ``window`` (kh × kw values read, None
-        for skipped taps), ``sources`` ([row, column] read, None for constant fill or skipped taps),
-        ``weights`` (as multiplied), ``products``, ``sum`` (Σ products), ``value`` (raw: sum × scale /
-        divisor + offset), ``stored`` (level or [r, g, b]) and ``clipped``. With repeat > 1 the last
-        pass is explained; its input is the previous pass's raw output.
+        The :class:`PixelExplanation`; :meth:`PixelExplanation.to_json` gives ``{"x", "y", "input_x", "input_y",
+        "scale", "channels": [{"name", "window", "sources", "weights", "products", "sum", "value", "stored",
+        "clipped"}, ...]}``. With repeat > 1 the last pass is explained; its input is the previous pass's raw
+        output.
     """
     image = np.asarray(image)
     if result is None:
@@ -88,20 +196,22 @@ def explain(
     if options.edge == "kernel-crop":
         scale = float(used_scale(result.weights, (src_rows >= 0)[None, :], (src_cols >= 0)[None, :])[0, 0])
 
-    weights = [[float(w) for w in row] for row in result.weights]
+    weights = tuple(tuple(float(w) for w in row) for row in result.weights)
     # Only the stretching displays need the whole output's range: a scan of every value, skipped otherwise.
     lo, hi = display_range(raw) if display in ("stretch", "signed") else (0.0, 0.0)
     described = []
     for channel in range(channels):
-        window: list[list[float | None]] = []
-        sources: list[list[list[int] | None]] = []
-        products: list[list[float | None]] = []
+        window: list[tuple[float | None, ...]] = []
+        sources: list[tuple[tuple[int, int] | None, ...]] = []
+        products: list[tuple[float | None, ...]] = []
         for i in range(kh):
-            window_row, source_row, product_row = [], [], []
+            window_row: list[float | None] = []
+            source_row: list[tuple[int, int] | None] = []
+            product_row: list[float | None] = []
             for j in range(kw):
                 if src_rows[i] >= 0 and src_cols[j] >= 0:
-                    value = float(source[src_rows[i], src_cols[j], channel])
-                    source_row.append([int(src_rows[i]), int(src_cols[j])])
+                    value: float | None = float(source[src_rows[i], src_cols[j], channel])
+                    source_row.append((int(src_rows[i]), int(src_cols[j])))
                 elif options.edge == "constant":
                     value = float(options.cval)
                     source_row.append(None)
@@ -110,28 +220,29 @@ def explain(
                     source_row.append(None)
                 window_row.append(value)
                 product_row.append(None if value is None else weights[i][j] * value)
-            window.append(window_row)
-            sources.append(source_row)
-            products.append(product_row)
-        value = float(raw[y, x, channel] if raw.ndim == 3 else raw[y, x])
+            window.append(tuple(window_row))
+            sources.append(tuple(source_row))
+            products.append(tuple(product_row))
+        raw_value = float(raw[y, x, channel] if raw.ndim == 3 else raw[y, x])
+        stored = stored_value(raw_value, display, lo, hi)
         described.append(
-            {
-                "name": names[channel],
-                "window": window,
-                "sources": sources,
-                "weights": weights,
-                "products": products,
-                "sum": math.fsum(p for row in products for p in row if p is not None),
-                "value": value,
-                "stored": stored_value(value, display, lo, hi),
-                "clipped": is_clipped(value, display),
-            }
+            ChannelExplanation(
+                name=names[channel],
+                window=tuple(window),
+                sources=tuple(sources),
+                weights=weights,
+                products=tuple(products),
+                sum=math.fsum(p for row in products for p in row if p is not None),
+                value=raw_value,
+                stored=(stored[0], stored[1], stored[2]) if isinstance(stored, list) else stored,
+                clipped=is_clipped(raw_value, display),
+            )
         )
-    return {
-        "x": int(x),
-        "y": int(y),
-        "input_x": int(input_x),
-        "input_y": int(input_y),
-        "scale": scale,
-        "channels": described,
-    }
+    return PixelExplanation(
+        x=int(x),
+        y=int(y),
+        input_x=int(input_x),
+        input_y=int(input_y),
+        scale=scale,
+        channels=tuple(described),
+    )

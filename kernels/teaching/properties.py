@@ -13,7 +13,7 @@ import numpy as np
 
 from kernels.engine import effective_weights
 from kernels.library.kernel_text import format_for_people, format_kernel
-from kernels.library.presets import is_separable
+from kernels.library.separability import is_separable
 from kernels.options import Options
 
 SUM_TOLERANCE = 1e-9

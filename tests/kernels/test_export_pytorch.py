@@ -1,16 +1,15 @@
 """The exported PyTorch snippet: its text, its logic run on a NumPy stand-in of torch, and real torch when present.
 
-PyTorch is not a dependency of the project. The stand-in below implements the five calls the snippet
-makes (``torch.from_numpy``, ``torch.flip``, ``F.pad``, ``F.conv2d`` and a few tensor methods) as
-PyTorch documents them, so the snippet's padding order, grouping and stride are checked everywhere;
-the last test runs the snippet on real PyTorch whenever it is installed.
+PyTorch is not a dependency of the project. The stand-in (:mod:`tests.torch_stand_in`, with ``F.pad`` and
+``F.conv2d`` below) implements the five calls the snippet makes (``torch.from_numpy``, ``torch.flip``,
+``F.pad``, ``F.conv2d`` and a few tensor methods) as PyTorch documents them, so the snippet's padding order,
+grouping and stride are checked everywhere; the last test runs the snippet on real PyTorch whenever it is
+installed.
 """
 
 from __future__ import annotations
 
 import ast
-import sys
-import types
 
 import numpy as np
 import pytest
@@ -20,22 +19,7 @@ from kernels.exports import export
 from kernels.options import EDGE_MODES, OPS, Options
 from tests.kernels.test_export_python import GRAY, KERNELS, RGB, assert_same_raw, run_snippet
 from tests.oracles import valid_conv2d
-
-
-class StandInTensor(np.ndarray):
-    """An ndarray with the tensor methods the snippet calls."""
-
-    def permute(self, *dims: int) -> StandInTensor:
-        return self.transpose(dims)
-
-    def numpy(self) -> np.ndarray:
-        return np.asarray(self)
-
-    def abs(self) -> StandInTensor:
-        return np.abs(self)
-
-    def repeat(self, *sizes: int) -> StandInTensor:  # torch's repeat tiles the whole tensor
-        return np.tile(np.asarray(self), sizes).view(StandInTensor)
+from tests.torch_stand_in import StandInTensor, install
 
 
 def _pad(x, pad, mode="constant", value=0.0):
@@ -61,22 +45,7 @@ def _conv2d(x, weight, bias=None, stride=(1, 1), padding=0, dilation=(1, 1), gro
 @pytest.fixture
 def stand_in_torch(monkeypatch):
     """Install the stand-in as ``torch`` and ``torch.nn.functional`` for the snippet's imports."""
-    torch = types.ModuleType("torch")
-    functional = types.ModuleType("torch.nn.functional")
-    nn = types.ModuleType("torch.nn")
-    torch.float64 = np.float64
-    torch.tensor = lambda values, dtype=None: np.array(values, dtype=np.float64).view(StandInTensor)
-    torch.ones = lambda shape, dtype=None: np.ones(shape).view(StandInTensor)
-    torch.from_numpy = lambda array: np.asarray(array).view(StandInTensor)
-    torch.flip = lambda tensor, dims: np.flip(tensor, axis=dims).view(StandInTensor)
-    torch.ones_like = lambda tensor: np.ones_like(np.asarray(tensor)).view(StandInTensor)
-    torch.where = lambda condition, a, b: np.where(condition, a, b).view(StandInTensor)
-    functional.pad = _pad
-    functional.conv2d = _conv2d
-    nn.functional = functional
-    torch.nn = nn
-    for name, module in (("torch", torch), ("torch.nn", nn), ("torch.nn.functional", functional)):
-        monkeypatch.setitem(sys.modules, name, module)
+    install(monkeypatch, functional={"pad": _pad, "conv2d": _conv2d})
 
 
 CASES = [

@@ -1,19 +1,18 @@
 """The layer's code exports, run; the filter banks; and the learned bank's training script.
 
 The NumPy snippet is executed as it is. The PyTorch snippet runs on a NumPy stand-in of the calls it makes
-(``nn.Conv2d`` with its padding modes, ``F.conv2d``, ``F.relu``, the pooling), written from PyTorch's
-documentation, so its padding, grouping and kernel-crop logic are checked everywhere; the last test runs it on
-real PyTorch whenever PyTorch is installed (it is not a dependency of the project).
+(:mod:`tests.torch_stand_in`, with ``nn.Conv2d`` and its padding modes, ``F.conv2d``, ``F.relu`` and the pooling
+below), written from PyTorch's documentation, so its padding, grouping and kernel-crop logic are checked
+everywhere; the last test runs it on real PyTorch whenever PyTorch is installed (it is not a dependency of the
+project).
 """
 
 from __future__ import annotations
 
 import ast
-import contextlib
 import json
 import subprocess
 import sys
-import types
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +23,7 @@ from kernels.library.layer_presets import DIGITS_PATH, load_banks, matching_bank
 from kernels.options import EDGE_MODES
 from kernels.teaching.layer import Layer, run_layer, validate_layer
 from tests.oracles import valid_conv2d
+from tests.torch_stand_in import install, tensor
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -79,32 +79,8 @@ def test_snippets_keep_fractions_as_typed_and_name_the_filters() -> None:
     assert "F.max_pool2d(act, 2)" in torch_text and "F.relu(pre)" in torch_text
 
 
-class StandInTensor(np.ndarray):
-    """An ndarray with the tensor methods the snippet calls."""
-
-    def permute(self, *dims: int) -> StandInTensor:
-        return self.transpose(dims)
-
-    def numpy(self) -> np.ndarray:
-        return np.asarray(self)
-
-    def abs(self) -> StandInTensor:
-        return np.abs(self)
-
-    def sum(self, dim=None, keepdim=False, **_):  # torch's names
-        return np.sum(np.asarray(self), axis=dim, keepdims=keepdim).view(StandInTensor)
-
-    def copy_(self, other) -> StandInTensor:
-        self[...] = np.asarray(other)
-        return self
-
-
-def _tensor(array) -> StandInTensor:
-    return np.asarray(array, dtype=np.float64).view(StandInTensor)
-
-
 def _valid_conv(x, weight, bias, stride, dilation, groups):
-    return _tensor(valid_conv2d(x, weight, bias, stride, dilation, groups))
+    return tensor(valid_conv2d(x, weight, bias, stride, dilation, groups))
 
 
 def _pad(x, py: int, px: int, mode: str):
@@ -119,8 +95,8 @@ def _pad(x, py: int, px: int, mode: str):
 
 class StandInConv2d:
     def __init__(self, in_channels, out_channels, kernel_size, stride, padding, dilation, groups, padding_mode, dtype):
-        self.weight = _tensor(np.zeros((out_channels, in_channels // groups, *kernel_size)))
-        self.bias = _tensor(np.zeros(out_channels))
+        self.weight = tensor(np.zeros((out_channels, in_channels // groups, *kernel_size)))
+        self.bias = tensor(np.zeros(out_channels))
         self.stride, self.padding, self.dilation, self.groups = stride, padding, dilation, groups
         self.padding_mode = padding_mode
 
@@ -137,30 +113,19 @@ def _pool(x, size: int, reduce):
     n, c, height, width = x.shape
     h, w = height // size, width // size
     blocks = np.asarray(x)[:, :, : h * size, : w * size].reshape(n, c, h, size, w, size)
-    return _tensor(reduce(blocks, axis=(3, 5)))
+    return tensor(reduce(blocks, axis=(3, 5)))
 
 
 @pytest.fixture
 def stand_in_torch(monkeypatch):
-    torch = types.ModuleType("torch")
-    nn = types.ModuleType("torch.nn")
-    functional = types.ModuleType("torch.nn.functional")
-    torch.float64 = np.float64
-    torch.tensor = lambda values, dtype=None: _tensor(values)
-    torch.from_numpy = lambda array: np.asarray(array).view(StandInTensor)
-    torch.ones = lambda shape, dtype=None: _tensor(np.ones(shape))
-    torch.ones_like = lambda tensor: _tensor(np.ones_like(np.asarray(tensor)))
-    torch.where = lambda condition, a, b: _tensor(np.where(condition, a, b))
-    torch.no_grad = contextlib.nullcontext
-    nn.Conv2d = StandInConv2d
-    functional.conv2d = _conv2d
-    functional.relu = lambda x: _tensor(np.maximum(np.asarray(x), 0.0))
-    functional.max_pool2d = lambda x, size: _pool(x, size, np.max)
-    functional.avg_pool2d = lambda x, size: _pool(x, size, np.mean)
-    nn.functional = functional
-    torch.nn = nn
-    for name, module in (("torch", torch), ("torch.nn", nn), ("torch.nn.functional", functional)):
-        monkeypatch.setitem(sys.modules, name, module)
+    """Install the stand-in as ``torch``, ``torch.nn`` and ``torch.nn.functional`` for the snippet's imports."""
+    functional = {
+        "conv2d": _conv2d,
+        "relu": lambda x: tensor(np.maximum(np.asarray(x), 0.0)),
+        "max_pool2d": lambda x, size: _pool(x, size, np.max),
+        "avg_pool2d": lambda x, size: _pool(x, size, np.mean),
+    }
+    install(monkeypatch, functional, nn={"Conv2d": StandInConv2d})
 
 
 @pytest.mark.usefixtures("stand_in_torch")

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from kernels.library.presets import SEPARABLE_RTOL, is_separable
+from kernels.library.separability import SEPARABLE_RTOL, is_separable
 
 
 def test_zero_kernel_is_rank_zero_and_separable() -> None:

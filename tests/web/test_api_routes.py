@@ -136,7 +136,7 @@ def test_explain_matches_the_engine(client):
     body = client.get("/api/explain?image=face&kernel=sobel-top&x=31&y=0&edge=wrap").get_json()
     image = to_engine_input(load_sample("face"), "gray")
     kernel = np.array([[1.0, 2, 1], [0, 0, 0], [-1, -2, -1]])
-    expected = explain(image, kernel, Options(edge="wrap"), "clamp", 31, 0)
+    expected = explain(image, kernel, Options(edge="wrap"), "clamp", 31, 0).to_json()
     assert body["x"] == 31 and body["y"] == 0
     channel = body["channels"][0]
     assert channel["name"] == "gray"

@@ -1,195 +1,37 @@
-"""Predict, then reveal, on the server: nothing the learner is asked is in a page, a fragment, a picture's
-address or a header before the answer, and all of it is after; question codes cannot be forged and mean the
-same on every instance with the same secret; answers are checked right and wrong, with and without JavaScript;
-bad values get a 400 that says the rule."""
+"""Which kernel made this, and find the kernel, on the server: no kernel the learner is asked about is in a
+page, a fragment, a picture's address or a header before the answer, and the answer names and explains it;
+question codes cannot be forged and mean the same on every instance with the same secret; bad quiz values get a
+400 that says the rule; the share panel embeds each view with its own quiz."""
 
 from __future__ import annotations
 
 import re
 from html import unescape
-from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import numpy as np
 import pytest
 
 from app import create_app
-from kernels.library.kernel_text import MINUS, format_for_people, format_number
+from kernels.library.kernel_text import format_for_people
 from kernels.library.presets import load_presets
 from kernels.teaching.display import render
 from tests.pages_support import decoded, partial_targets, tags
-from tests.web.test_pages_kernel_tools import FormFields
+
+# ``app`` is the quiz's app fixture (a known question secret), in place of tests/conftest.py's.
+from tests.web.quiz_support import (
+    SECRET,
+    app,  # noqa: F401
+    fields_of,
+    found,
+    headers_text,
+    region,
+)
 from web.quiz_questions import TELLS, family_of
-from web.quiz_states import MASK, hidden_preset, which_for
+from web.quiz_states import hidden_preset, which_for
 from web.quiz_token import _file_secret
 
 PRESETS = load_presets()
-SECRET = "a secret for the quiz tests"
-KERNEL = "-1,-2,-3;-4,-5,-6;-7,-8,-10"
-"""A hand-made kernel whose sums on the face are large negative numbers, unlike anything else on the page."""
-GUESS_PAGE = {"image": "face", "kernel": KERNEL, "divisor": "37", "display": "abs", "quiz": "guess"}
-PIXEL = (12, 13)
-
-
-@pytest.fixture
-def app(tmp_path: Path):
-    return create_app({"TESTING": True, "UPLOAD_FOLDER": str(tmp_path / "uploads"), "SECRET_KEY": SECRET})
-
-
-def fields_of(html: str) -> dict[str, str]:
-    """What a browser without JavaScript submits for the page form, no button pressed."""
-    return dict(FormFields(html).fields)
-
-
-def spellings(value: float) -> set[str]:
-    """A number as the page, its data attributes or a script might write it."""
-    v = float(value)
-    out = {repr(v), format_for_people(v), format_for_people(v).replace(MINUS, "-"), format_number(v)}
-    if v == round(v):
-        out |= {str(int(v)), f"{int(v)}.0"}
-    return out
-
-
-def found(text: str, needles: set[str]) -> set[str]:
-    """The needles written in ``text`` as numbers or words of their own (not inside a longer number or name)."""
-    return {n for n in needles if re.search(rf"(?<![\w.]){re.escape(n)}(?![\w])", text)}
-
-
-def headers_text(response) -> str:
-    return "\n".join(f"{name}: {value}" for name, value in response.headers.items())
-
-
-def region(html: str, region_id: str) -> str:
-    """A region's HTML in a fragment answer."""
-    match = re.search(rf'<hx-partial hx-target="#{region_id}"[^>]*>(.*?)</hx-partial>', html, re.S)
-    assert match, f"no region {region_id} in {partial_targets(html)}"
-    return match[1]
-
-
-def explained(client) -> dict:
-    query = {**GUESS_PAGE, "x": PIXEL[0], "y": PIXEL[1]}
-    del query["quiz"]
-    return client.get("/api/explain?" + urlencode(query)).get_json()["channels"][0]
-
-
-# ---- guess the pixel ----
-
-
-def hidden_numbers(channel: dict) -> tuple[set[str], set[str], set[str]]:
-    """What the guess hides: the sum and the value in every spelling; the products as the panel writes them; the
-    stored pixel's telltale spellings (it is a grey level 0–255, and section 1's table of the face holds most)."""
-    numbers = spellings(channel["sum"]) | spellings(channel["value"])
-    products = {"= " + format_for_people(p, signed=True) for row in channel["products"] for p in row}
-    stored = channel["stored"]
-    telltales = {f'data-stored="{stored}"', f"stored {stored}", f'<span class="num big">{stored}</span>'}
-    return numbers, products, telltales
-
-
-def section_2_panel(html: str) -> str:
-    """Section 2's panel: from its ``#explain`` to the next region (the playground has a panel of its own, whose
-    products may happen to equal these: the same grey level under the same weight)."""
-    return html.split('id="explain"', 1)[-1].split("<hx-partial", 1)[0].split('id="edge-compare"', 1)[0]
-
-
-def assert_hidden(text: str, channel: dict) -> None:
-    numbers, products, telltales = hidden_numbers(channel)
-    assert found(text, numbers) == set()
-    assert {t for t in telltales if t in text} == set()
-    panel = section_2_panel(text)
-    assert found(panel, products) == set() and found(panel, {str(channel["stored"])}) == set()
-    for name in ("data-sum", "data-value", "data-stored", "data-clipped"):
-        assert f"{name}=" not in panel.split(">", 1)[0]
-
-
-@pytest.mark.parametrize("path", ["/", "/embed"])
-def test_the_guess_hides_the_sum_and_the_stored_pixel_everywhere_until_checked(client, path):
-    channel = explained(client)
-    assert channel["stored"] not in {v for row in channel["window"] for v in row}  # the window cannot show it
-    query = {**GUESS_PAGE, "x": PIXEL[0], "y": PIXEL[1]} | ({"view": "inspect"} if path == "/embed" else {})
-    page = client.get(path + "?" + urlencode(query))
-    html = page.get_data(as_text=True)
-    assert page.status_code == 200
-    assert_hidden(html + headers_text(page), channel)
-    panel = tags(html).by_id("explain")
-    assert "guess the sum of the 9 products" in panel["data-summary"]
-    assert 'id="guess"' in html and "(products hidden)" in html
-    # The output picture covers the pixel; its address and the marks say nothing of its value.
-    image = tags(html).by_id("output-image")
-    assert image["src"].startswith("/quiz/guess.png?") and image.get("data-api-src") is None
-    assert 'class="mark mark-masked"' in html
-
-    fields = fields_of(html)
-    for part in ("inspect", None):  # pointing, and an edit
-        sent = fields | ({"part": part} if part else {})
-        answer = client.get("/fragment?" + urlencode(sent))
-        assert answer.status_code == 200
-        assert_hidden(answer.get_data(as_text=True) + headers_text(answer), channel)
-    stepping = client.get("/fragment?" + urlencode(fields | {"step": "429", "part": "inspect"}))  # x 12, y 13
-    assert_hidden(stepping.get_data(as_text=True) + headers_text(stepping), channel)
-
-    checked = client.get("/fragment?" + urlencode(fields | {"guess": "-7000"}))
-    text = checked.get_data(as_text=True)
-    assert checked.status_code == 200
-    assert f"Your guess {MINUS}7000; the sum is {MINUS}7866: off by 866." in text
-    assert "The stored pixel, after display, is 213" in text
-    assert f'data-sum="{channel["sum"]!r}"' in text and 'data-stored="213"' in text
-    assert found(text, spellings(channel["sum"]))
-    assert "guess=-7000" in checked.headers["X-Page-Url"]
-    assert "/api/preview/output?" in region(text, "inspect-region")  # the whole picture again
-
-
-@pytest.mark.parametrize(
-    ("guess", "verdict", "closeness"),
-    [
-        ("-7866", f"Your guess {MINUS}7866; the sum is {MINUS}7866: exactly right.", "exact"),
-        ("−7866", f"Your guess {MINUS}7866; the sum is {MINUS}7866: exactly right.", "exact"),
-        ("-7800", f"Your guess {MINUS}7800; the sum is {MINUS}7866: off by 66.", "close"),
-        ("140", f"Your guess 140; the sum is {MINUS}7866: off by 8006.", "off"),
-    ],
-)
-def test_a_guess_is_checked_against_the_sum(client, guess, verdict, closeness):
-    html = client.get("/?" + urlencode({**GUESS_PAGE, "x": 12, "y": 13, "guess": guess})).get_data(as_text=True)
-    assert verdict in html
-    assert f"quiz-verdict quiz-{closeness}" in html
-    assert verdict in tags(html).by_id("explain")["data-summary"]
-
-
-def test_a_guess_typed_for_another_pixel_reveals_nothing(client):
-    channel = explained(client)
-    html = client.get("/?" + urlencode({**GUESS_PAGE, "x": 12, "y": 13})).get_data(as_text=True)
-    moved = fields_of(html) | {"guess": "-7866", "x": "13", "part": "inspect"}  # guessed=12,13 stays in the form
-    answer = client.get("/fragment?" + urlencode(moved))
-    text = answer.get_data(as_text=True)
-    assert "quiz-verdict" not in text and 'name="guessed" value="13,13"' in text
-    assert "guess=" not in answer.headers["X-Page-Url"]
-    back = client.get("/fragment?" + urlencode(moved | {"x": "12"})).get_data(as_text=True)
-    assert "exactly right" in back and found(back, spellings(channel["sum"]))
-
-
-def test_the_guess_works_without_javascript(client):
-    html = client.get("/?" + urlencode({**GUESS_PAGE, "x": 12, "y": 13})).get_data(as_text=True)
-    fields = fields_of(html)
-    assert fields["guessed"] == "12,13" and fields["guess"] == "" and fields["quiz"] == "guess"
-    sent = client.get("/?" + urlencode(fields | {"guess": "-7800"}))
-    assert sent.status_code == 303
-    query = parse_qs(urlsplit(sent.headers["Location"]).query)
-    assert query["guess"] == ["-7800"] and query["quiz"] == ["guess"] and "guessed" not in query
-    shown = client.get(sent.headers["Location"]).get_data(as_text=True)
-    assert f"Your guess {MINUS}7800; the sum is {MINUS}7866: off by 66." in shown
-
-
-def test_the_covered_picture_is_the_output_with_one_pixel_painted(client):
-    query = {**GUESS_PAGE}
-    del query["quiz"]
-    exact = decoded(client.get("/api/output.png?" + urlencode(query)).data)
-    covered = client.get("/quiz/guess.png?" + urlencode(query | {"x": 12, "y": 13}))
-    assert covered.status_code == 200 and covered.mimetype == "image/png"
-    pixels = decoded(covered.data).copy()
-    assert tuple(pixels[13, 12]) == MASK
-    pixels[13, 12] = exact[13, 12]
-    np.testing.assert_array_equal(pixels[..., 0], exact)
-    outside = client.get("/quiz/guess.png?" + urlencode(query | {"x": 40, "y": 1}))
-    assert outside.status_code == 400 and b"inside the output" in outside.data
 
 
 # ---- which kernel made this ----
