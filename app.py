@@ -18,6 +18,7 @@ from web.client_gone import watch_client
 from web.compute import Services
 from web.errors import register_error_handlers
 from web.rate_limits import init_rate_limits
+from web.views import POINTING_JSON
 
 DEFAULTS: dict[str, Any] = {
     # A presets JSON file that extends or replaces the bundled library (None: bundled only).
@@ -117,6 +118,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     drawing_view.register(app)
     layer_routes.register(app)
     register_error_handlers(app)
+    app.jinja_env.globals["pointing_json"] = POINTING_JSON
     app.before_request(watch_client)
     Compress(app)
     init_rate_limits(app)

@@ -2,7 +2,7 @@
 
     python -m bench.load [--students 50] [--time 60] [--soak]     # make load
 
-Starts redis-server, two gunicorn instances of the app (1 worker × 4 threads each, uploads and counters in
+Starts redis-server, two gunicorn instances of the app (1 worker × 8 threads each, uploads and counters in
 Redis) and nginx in front (``deploy/nginx/image-kernels.conf.template``), all on 127.0.0.1, then plays with
 Locust (library mode):
 
@@ -180,7 +180,7 @@ def report(environment: Environment, students: int, seconds: float) -> bool:
     stats = environment.stats
     print(
         f"\nImage Kernels under load: {students} students, 2 attackers, 8 slowloris sockets, {seconds:.0f} s; "
-        "nginx + 2 gunicorn instances (1 worker × 4 threads) + Redis, load generator on the same 2 cores"
+        "nginx + 2 gunicorn instances (1 worker × 8 threads) + Redis, load generator on the same 2 cores"
     )
     print(f"{'request':28} {'count':>7} {'fails':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}  {'target':16} check")
     passed = True

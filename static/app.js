@@ -1,17 +1,16 @@
 /* Image Kernels: the little script the pages need.
    Pointer, touch and keys become pixel coordinates in the form; htmx sends the form and morphs the
-   server's answer into place. No number shown on the page is computed here. */
+   server's answer into place. No number shown on the page is computed here. The address bar follows the
+   answers in static/address.js; the Copy buttons are static/copy.js's. */
 (() => {
   "use strict";
   document.documentElement.classList.add("js");
 
   const form = document.getElementById("controls");
   const matrix = document.querySelector("[data-matrix]");
-  const AREAS = {
-    inspect: { x: "x", y: "y", pin: "pin", step: "step", panel: "explain" },
-    play: { x: "px", y: "py", pin: "ppin", step: "pstep", panel: "play-explain" },
-    compare: { x: "cx", y: "cy", pin: "cpin", panel: "compare-explain" },
-  };
+  // Each part pointing redraws ("inspect", "play", "compare"): the fields of its pixel and the id of its panel,
+  // as web/views.py's POINTING describes them.
+  const AREAS = JSON.parse(document.getElementById("main").dataset.pointing || "{}");
   const KEYS = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
 
   const pair = (text) => text.split(",").map(Number);
@@ -47,7 +46,7 @@
     if (ctx.sourceElement !== form) return;
     const detail = ctx.sourceEvent && ctx.sourceEvent.type === "pick" ? ctx.sourceEvent.detail : null;
     waiting.add((detail && detail.part) || "all");
-    ctx.pointing = !waiting.has("all");
+    ctx.pointing = !waiting.has("all"); // static/address.js then lets the pointer rest before the address changes
     ctx.carried = { ...pending };
     for (const [area, [x, y]] of Object.entries(pending)) {
       ctx.request.body.set(AREAS[area].x, String(x));
@@ -218,8 +217,7 @@
   document.addEventListener("click", (event) => {
     const cell = closest(event.target, ".numbers td");
     if (cell) pinMatrix(cell.cellIndex - 1, cell.parentElement.sectionRowIndex);
-    const button = closest(event.target, "button");
-    if (button) buttonClicked(button);
+    if (closest(event.target, "button[data-open-share]")) openShare();
   });
 
   document.addEventListener("keydown", (event) => {
@@ -323,27 +321,6 @@
       .then(() => requestAnimationFrame(() => setTimeout(regions)));
   });
 
-  // The address bar follows each answer that worked (X-Page-Url), once the new state has been painted.
-  // history.replaceState costs Chromium a few milliseconds and a fresh look at the page's icon: during a
-  // pointer sweep it waits until the pointer rests, so the next pixel's answer is not held up by it.
-  let nextUrl = null, urlTimer = 0;
-  const replaceUrl = () => {
-    clearTimeout(urlTimer);
-    urlTimer = 0;
-    if (nextUrl && nextUrl !== location.pathname + location.search) history.replaceState(history.state, "", nextUrl);
-    nextUrl = null;
-  };
-  document.addEventListener("htmx:after:request", (event) => {
-    const ctx = event.detail.ctx;
-    const url = ctx.response && ctx.response.headers.get("X-Page-Url");
-    if (!url) return;
-    nextUrl = url;
-    clearTimeout(urlTimer);
-    if (ctx.pointing) urlTimer = setTimeout(replaceUrl, 250);
-    else requestAnimationFrame(() => setTimeout(replaceUrl, 0));
-  });
-  addEventListener("pagehide", replaceUrl);
-
   // A choice typed into the x or y field replaces one the pointer or keys made.
   if (form) {
     form.addEventListener("input", (event) => {
@@ -381,45 +358,20 @@
     if (!event.detail.ctx || !event.detail.ctx.response) showStatus("The server cannot be reached. The last result stays on screen.");
   });
 
-  /* ---- copy link, embed ---- */
+  /* ---- the header's Embed button (its Copy link button is static/copy.js's) ---- */
 
-  async function copy(text, button) {
-    try {
-      await navigator.clipboard.writeText(text);
-    } catch {
-      const scratch = Object.assign(document.createElement("textarea"), { value: text });
-      document.body.append(scratch);
-      scratch.select();
-      document.execCommand("copy");
-      scratch.remove();
-    }
-    const label = button.textContent;
-    button.textContent = "Copied ✓";
-    speak("Copied to the clipboard.");
-    setTimeout(() => { button.textContent = label; }, 1500);
+  function openShare() {
+    const panel = document.getElementById("share-panel");
+    panel.open = true;
+    panel.scrollIntoView({ block: "start" });
+    document.getElementById("embed-inspect").focus();
   }
 
-  function buttonClicked(button) {
-    if (button.hasAttribute("data-copy-link")) {
-      replaceUrl(); // an address still waiting for the pointer to rest
-      copy(location.href, button);
-    } else if (button.dataset.copy) copy(document.getElementById(button.dataset.copy).value, button);
-    else if (button.hasAttribute("data-open-share")) {
-      const panel = document.getElementById("share-panel");
-      panel.open = true;
-      panel.scrollIntoView({ block: "start" });
-      document.getElementById("embed-inspect").focus();
-    }
-  }
-
-  // The address bar holds the whole state from the start; each answer brings its address (X-Page-Url).
   // On a narrow screen the number table scrolls sideways: start with the highlighted number in view.
   const chosen = matrix && matrix.querySelector("td.sel");
   if (chosen) {
     const scroller = chosen.closest(".numbers-scroll");
     scroller.scrollLeft = chosen.offsetLeft - (scroller.clientWidth - chosen.offsetWidth) / 2;
   }
-  const here = document.getElementById("page-url");
-  if (here) history.replaceState(history.state, "", here.dataset.url);
   panelsChanged(false);
 })();

@@ -107,7 +107,7 @@
     show();
   }
 
-  /* ---- encoding: what the server reads (see kernels/drawing.py) ---- */
+  /* ---- encoding: what the server reads (see imaging/drawing.py) ---- */
 
   // A zlib stream (RFC 1950) holding the bytes in one stored deflate block, for browsers without CompressionStream.
   function stored(bytes) {

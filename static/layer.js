@@ -219,6 +219,7 @@
     if (share && share.open && controls) htmx.trigger(controls, "pick", { part: "all" }); // its links follow
   });
   addEventListener("pagehide", writeAddress);
+  document.addEventListener("copy:link", writeAddress); // "Copy link" (static/copy.js) copies the latest address
   document.addEventListener("htmx:finally:request", (event) => {
     if (event.detail.ctx && event.detail.ctx.sourceElement === form && asked !== wanted) {
       setTimeout(() => {

@@ -9,9 +9,8 @@ its regions are not among theirs, and the section asks for its own answers (``/l
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import TYPE_CHECKING
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, urlencode
 
 from flask import render_template, request
 from markupsafe import Markup
@@ -23,9 +22,9 @@ from web.layer_form import is_layer_field
 from web.layer_state import LayerState, parse_layer, read_layer
 from web.layer_view import LayerView, build_layer_view, page_carry
 from web.page_view import image_choices
+from web.regions import hashes_text, region_hashes
 
 if TYPE_CHECKING:
-    from web.layer_form import LayerForm
     from web.page_context import PageContext, Plan
     from web.page_state import PageRequest
 
@@ -79,9 +78,8 @@ def render_layer(view: LayerView, regions: tuple[str, ...] | None = None) -> dic
     }
 
 
-def _finish(context: PageContext, view: LayerView, page_query: str) -> None:
-    from web.regions import hashes_text, region_hashes  # web.regions reads web.page_context, which reads this
-
+def finish_layer(context: PageContext, view: LayerView, page_query: str) -> None:
+    """Put the section's regions, rendered, into a whole page's context (``context.layer``)."""
     view.page_carry = page_carry(dict(parse_qsl(page_query)), context.view)
     if view.embed:
         view.images = image_choices(layer_services().services, view.state.image)
@@ -96,31 +94,4 @@ def add_layer(services: Services, plan: Plan, context: PageContext) -> None:
         return
     errors = {name: message for name, message in plan.request.errors.items() if is_layer_field(name)}
     view = build_layer_view(layer_services(), plan.layer, embed=plan.view == "layer", errors=errors)
-    _finish(context, view, plan.page_query)
-
-
-def render_page_with(page_args: Mapping[str, str], form: LayerForm) -> tuple[str, int]:
-    """The whole page of ``page_args`` with the section showing what the form typed and what is wrong (400)."""
-    from web.page_context import build_context, plan_page
-    from web.regions import hashes_text, nest_regions, region_hashes, render_regions
-
-    services = layer_services().services
-    embed = "view" in page_args
-    plan = plan_page(services, page_args, embed=embed)
-    context = build_context(services, plan)
-    view = build_layer_view(
-        layer_services(),
-        form.fallback,
-        embed=plan.view == "layer",
-        texts=form.texts,
-        bias_texts=form.bias_texts,
-        mode=form.mode,
-        errors=form.errors,
-        notes=form.notes,
-    )
-    _finish(context, view, plan.page_query)
-    regions = render_regions(context)
-    shown = dict(parse_qsl(urlsplit(context.page_url).query)) | dict(page_args)
-    template = "embed.html" if context.view else "index.html"
-    hashes = hashes_text(region_hashes(regions, shown))
-    return render_template(template, c=context, r=nest_regions(regions), region_hashes=hashes), 400
+    finish_layer(context, view, plan.page_query)

@@ -28,13 +28,14 @@ from web.api import png_response
 from web.compute import etag_for
 from web.layer_code import export_state
 from web.layer_compute import layer_services, map_of
-from web.layer_form import is_layer_field, read_layer_form
-from web.layer_page import POINTING, render_layer, render_page_with
+from web.layer_form import LayerForm, is_layer_field, read_layer_form
+from web.layer_page import POINTING, finish_layer, render_layer
 from web.layer_state import LAYER_PARAMS, LayerState, parse_layer
 from web.layer_view import build_layer_view, filter_titles
+from web.page_context import build_context, plan_page
 from web.page_view import image_choices
 from web.rate_limits import render_limit
-from web.regions import changed, hashes_text, read_hashes, region_hashes
+from web.regions import changed, hashes_text, read_hashes, region_hashes, render_page
 from web.state import DEFAULT_IMAGE, parse_state
 
 bp = Blueprint("layer", __name__)
@@ -230,7 +231,7 @@ def submit() -> Response | tuple[str, int]:
         target = url_for("pages.embed" if view_name else "pages.index")
         return redirect(target + "?" + urlencode(query, safe=",;:|/()") + "#layer", code=303)
     page_args = {**page, **form.fallback.to_query(), **({"view": view_name} if view_name else {})}
-    return render_page_with(page_args, form)
+    return _page_with(page_args, form)
 
 
 def field_id(name: str) -> str:
@@ -244,3 +245,23 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["layer_params"] = LAYER_PARAMS
     app.jinja_env.globals["layer_field_id"] = field_id
     app.jinja_env.filters["num"] = format_for_people
+
+
+def _page_with(page_args: Mapping[str, str], form: LayerForm) -> tuple[str, int]:
+    """The whole page of ``page_args`` with the section showing what the form typed and what is wrong (400)."""
+    services = layer_services().services
+    plan = plan_page(services, page_args, embed="view" in page_args)
+    context = build_context(services, plan)
+    view = build_layer_view(
+        layer_services(),
+        form.fallback,
+        embed=plan.view == "layer",
+        texts=form.texts,
+        bias_texts=form.bias_texts,
+        mode=form.mode,
+        errors=form.errors,
+        notes=form.notes,
+    )
+    finish_layer(context, view, plan.page_query)
+    body, _ = render_page(context, page_args)
+    return body, 400

@@ -9,9 +9,11 @@ where (positions of the window over the input, in percent of the picture).
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cache
 
 import numpy as np
 from flask import url_for
+from markupsafe import Markup
 
 from imaging.images import working_shape
 from imaging.preview import MIN_PSNR_DB, is_lossy_size
@@ -298,23 +300,41 @@ class Matrix:
     """Section 1: the face's grey levels, their shades, and the highlighted input pixel."""
 
     values: list[list[int]]
-    shades: list[list[tuple[str, str]]]
     selected: tuple[int, int]
     width: int
     height: int
     src: str
 
+    @property
+    def body(self) -> Markup:
+        """The table's rows: each grey level on its own shade, the selected one marked (``class="sel"``)."""
+        rows = list(_matrix_rows(tuple(map(tuple, self.values))))
+        sx, sy = self.selected
+        cells = rows[sy].split("<td ")
+        cells[sx + 1] = 'class="sel" tabindex="0" ' + cells[sx + 1]
+        rows[sy] = "<td ".join(cells)
+        return Markup("".join(rows))  # numbers and colours only
+
+
+@cache
+def _matrix_rows(values: tuple[tuple[int, ...], ...]) -> tuple[str, ...]:
+    """The HTML of each row of the grey levels' table, none selected; the same face every time, so made once."""
+    table = [shade(v, "gray") for v in range(256)]
+    return tuple(
+        f'<tr><th scope="row">{y}</th>'
+        + "".join(f'<td style="background:{table[v][0]};color:{table[v][1]}">{v}</td>' for v in row)
+        + "</tr>"
+        for y, row in enumerate(values)
+    )
+
 
 def build_matrix(services: Services, state: State, selected: tuple[int, int]) -> Matrix:
     face = face_state(state)
     grey = np.clip(np.rint(services.engine_input(face)), 0, 255).astype(int)
-    values = grey.tolist()
-    table = [shade(v, "gray") for v in range(256)]
-    shades = [[table[v] for v in row] for row in values]
     height, width = grey.shape
     sx = _clamp(selected[0], width)
     sy = _clamp(selected[1], height)
-    return Matrix(values, shades, (sx, sy), width, height, url_for("api.input_png", image=FACE))
+    return Matrix(grey.tolist(), (sx, sy), width, height, url_for("api.input_png", image=FACE))
 
 
 @dataclass

@@ -7,7 +7,7 @@ beside the field, what was typed kept and the last good pictures shown.
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, urlencode
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 
@@ -19,7 +19,7 @@ from web.errors import STATUS_BY_KIND
 from web.page_context import PageContext, build_context, plan_page
 from web.pictures import keep_sources, kept_sources, picture_state
 from web.rate_limits import render_limit, upload_limit
-from web.regions import HIDDEN, changed, hashes_text, nest_regions, read_hashes, region_hashes, render_regions
+from web.regions import HIDDEN, changed, hashes_text, read_hashes, region_hashes, render_page, render_regions
 
 bp = Blueprint("pages", __name__)
 
@@ -33,12 +33,7 @@ def _args() -> dict[str, str]:
 
 
 def _page(context: PageContext) -> tuple[str, int]:
-    template = "embed.html" if context.view else "index.html"
-    regions = render_regions(context)
-    # The page's fields hold its address's values (the selected pixels included) unless something else was typed.
-    shown = dict(parse_qsl(urlsplit(context.page_url).query)) | _args()
-    hashes = hashes_text(region_hashes(regions, shown))
-    return render_template(template, c=context, r=nest_regions(regions), region_hashes=hashes), context.status
+    return render_page(context, _args())
 
 
 def _page_or_permalink(embed: bool):

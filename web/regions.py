@@ -8,11 +8,14 @@ import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from html import unescape as html_unescape
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qsl, urlsplit
 
 from flask import render_template
 from markupsafe import Markup
 
-from web.page_context import PageContext
+if TYPE_CHECKING:
+    from web.page_context import PageContext
 
 TEMPLATES: dict[str, str] = {
     "form-status": "partials/status.html",
@@ -80,6 +83,17 @@ def render_regions(context: PageContext, hidden: Iterable[str] = ()) -> dict[str
         for region in context.regions
         if region not in skip
     }
+
+
+def render_page(context: PageContext, sent: Mapping[str, str]) -> tuple[str, int]:
+    """A whole page (``index.html``, or ``embed.html`` for a view) and its status; ``sent`` is what the request
+    sent, so that the hashes leave out what the page's fields show as typed."""
+    template = "embed.html" if context.view else "index.html"
+    regions = render_regions(context)
+    # The page's fields hold its address's values (the selected pixels included) unless something else was typed.
+    shown = dict(parse_qsl(urlsplit(context.page_url).query)) | dict(sent)
+    hashes = hashes_text(region_hashes(regions, shown))
+    return render_template(template, c=context, r=nest_regions(regions), region_hashes=hashes), context.status
 
 
 def nest_regions(regions: Mapping[str, Markup]) -> dict[str, Markup]:

@@ -2,12 +2,14 @@
 snippet suggests, which regions it shows, and which of them an answer to pointing redraws.
 
 The page builder (:mod:`web.page_context`), the fragment answers (:mod:`web.regions`) and the embed snippets
-(:mod:`web.page_address`) all read these tables.
+(:mod:`web.page_address`) all read these tables. The page script (``static/app.js``) reads :data:`POINTING` from
+``<main data-pointing>``: the app gives every template :data:`POINTING_JSON` as ``pointing_json``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import asdict, dataclass
 
 INSPECT_FIGURES = ("inspect-region", "inspect-marks-in", "inspect-marks-out", "inspect-stepper")
 PLAY_FIGURES = ("play-region", "play-marks-in", "play-marks-out", "play-stepper")
@@ -17,6 +19,29 @@ REGIONS_OF_PART = {
     "compare": ("compare-region",),
 }
 """The regions an answer to pointing (``part=``) redraws."""
+
+
+@dataclass(frozen=True)
+class Pointing:
+    """One part's selected output pixel as the page script handles it: the form fields that hold it (``step``
+    empty where the part has no stepper) and the id of the panel that explains it, whose ``data-summary`` is
+    read out when it changes."""
+
+    x: str
+    y: str
+    pin: str
+    step: str
+    panel: str
+
+
+POINTING = {
+    "inspect": Pointing("x", "y", "pin", "step", "explain"),
+    "play": Pointing("px", "py", "ppin", "pstep", "play-explain"),
+    "compare": Pointing("cx", "cy", "cpin", "", "compare-explain"),
+}
+"""Each part pointing can redraw (the keys of :data:`REGIONS_OF_PART`): its fields and its panel."""
+POINTING_JSON = json.dumps({part: asdict(pointing) for part, pointing in POINTING.items()}, separators=(",", ":"))
+""":data:`POINTING` as ``<main data-pointing>`` carries it, in its order."""
 KERNEL_REGIONS = ("kernel-editor", "kernel-facts", "kernel-spectrum", "options")
 _INSPECT = (*INSPECT_FIGURES, "inspect-values", "inspect-panel", "preset-about")
 _PLAY = ("play-tools", *PLAY_FIGURES, "play-panel", "play-pixel", "play-values")
