@@ -12,13 +12,14 @@ from flask_compress import Compress
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from kernels import limits
-from web import api, drawing_view, frame, layer_routes, pages, quiz
-from web.budget import Budget
-from web.client_gone import watch_client
-from web.compute import Services
-from web.errors import register_error_handlers
-from web.rate_limits import init_rate_limits
-from web.views import POINTING_JSON
+from web.page import drawing_view
+from web.page.views import POINTING_JSON
+from web.routes import api, frame, layer_routes, pages, quiz
+from web.routes.errors import register_error_handlers
+from web.services.budget import Budget
+from web.services.client_gone import watch_client
+from web.services.compute import Services
+from web.services.rate_limits import init_rate_limits
 
 DEFAULTS: dict[str, Any] = {
     # A presets JSON file that extends or replaces the bundled library (None: bundled only).
@@ -46,7 +47,7 @@ DEFAULTS: dict[str, Any] = {
     # Who may put the pages in an iframe: a CSP frame-ancestors source list ("*" = any site, "'self'" = none else).
     "FRAME_ANCESTORS": "*",
     # Signs the quiz's question codes; instances behind one address need the same one. Unset: one made at random,
-    # shared through Redis (REDIS_URL) or, without it, by this machine's workers (web/quiz_token.py).
+    # shared through Redis (REDIS_URL) or, without it, by this machine's workers (web/services/quiz_token.py).
     "SECRET_KEY": None,
     # Multipart framing around a maximal upload needs a little room above the file itself.
     "MAX_CONTENT_LENGTH": limits.MAX_UPLOAD_BYTES + 64 * 1024,

@@ -9,7 +9,7 @@
   const form = document.getElementById("controls");
   const matrix = document.querySelector("[data-matrix]");
   // Each part pointing redraws ("inspect", "play", "compare"): the fields of its pixel and the id of its panel,
-  // as web/views.py's POINTING describes them.
+  // as web/page/views.py's POINTING describes them.
   const AREAS = JSON.parse(document.getElementById("main").dataset.pointing || "{}");
   const KEYS = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
 

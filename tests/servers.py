@@ -107,7 +107,8 @@ def redis_server(folder: Path) -> Iterator[Redis]:
 
 @contextmanager
 def app_instance(folder: Path, env: dict[str, str]) -> Iterator[tuple[int, subprocess.Popen, Path]]:
-    """The app under gunicorn (1 worker, 8 threads unless GUNICORN_THREADS says otherwise) on a free port; yields (port, process, access log)."""
+    """The app under gunicorn (1 worker, 8 threads unless GUNICORN_THREADS says otherwise) on a free
+    port; yields (port, process, access log)."""
     port, log = free_port(), folder / f"access-{free_port()}.log"
     command = [
         sys.executable,

@@ -2,7 +2,7 @@
 
 A separable kh × kw kernel filters as a kh × 1 pass then a 1 × kw pass. The presets' properties
 (:mod:`kernels.library.presets`), the teaching properties (:mod:`kernels.teaching.properties`) and the page's
-kernel summary (:mod:`web.kernel_summary`) read the rank and the factors from here.
+kernel summary (:mod:`web.page.kernel_summary`) read the rank and the factors from here.
 """
 
 from __future__ import annotations

@@ -59,7 +59,7 @@ COSTS = (6.7e-10, 2.3e-10, 1.7e-9, 3.4e-9, 2.1e-4)
 """Seconds per: element copied into the windows, multiply-add, padded element, map element (bias, activation,
 pooling), and a fixed cost per layer. Fitted on this project's development machine (2-core AMD EPYC VM, NumPy
 2.4 with OpenBLAS) by ``python -m bench.layer --calibrate``, which prints them: predictions landed within 0.2–1.9×
-of the measurements, which is why a budget counts several times the modelled seconds (see ``web.budget``)."""
+of the measurements, which is why a budget counts several times the modelled seconds (see ``web.services.budget``)."""
 
 
 @dataclass(frozen=True, eq=False)

@@ -18,7 +18,7 @@ from imaging.preview import MIN_PSNR_DB, psnr_db
 from tests.browser.support import TIMEOUT_MS, assert_shows, axe_violations, painted_pixels, png_pixels
 from tests.chromium import ARGS as CHROMIUM_ARGS
 from tests.chromium import find_chromium
-from web.views import EMBED_SIZES
+from web.page.views import EMBED_SIZES
 
 pytestmark = pytest.mark.browser
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from web.views import EMBED_SIZES
+from web.page.views import EMBED_SIZES
 
 pytestmark = pytest.mark.browser
 

@@ -10,8 +10,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.support import TIMEOUT_MS, api_json, axe_violations, point_at
-from web.layer_state import LAYER_PARAMS
-from web.views import EMBED_SIZES
+from web.page.views import EMBED_SIZES
+from web.query.layer_state import LAYER_PARAMS
 
 pytestmark = pytest.mark.browser
 

@@ -17,7 +17,7 @@ from app import create_app
 from kernels.library.kernel_text import format_for_people
 from kernels.library.presets import load_presets
 from tests.browser.support import TIMEOUT_MS, api_json, axe_violations, wait_for_pixel
-from web.quiz_states import hidden_preset, which_for
+from web.page.quiz_states import hidden_preset, which_for
 
 pytestmark = pytest.mark.browser
 

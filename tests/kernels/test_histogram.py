@@ -8,7 +8,7 @@ import pytest
 from kernels.options import DISPLAYS
 from kernels.teaching.display import is_clipped
 from kernels.teaching.histogram import SHOWN_RANGES, clipped_counts, raw_histogram
-from web.histogram_view import build_view, percent
+from web.page.histogram_view import build_view, percent
 
 # Halves and the levels either side of 0, 255 and ±128, where rounding decides what is clipped.
 EDGES = np.array(

@@ -69,7 +69,7 @@ def test_input_png_in_rgb_is_the_image_itself(client):
     ],
 )
 def test_output_png_equals_engine_render(client, query, options, display):
-    from web.state import parse_state
+    from web.query.state import parse_state
 
     presets = client.application.extensions["image_kernels"].presets
     state = parse_state(dict(pair.split("=") for pair in query.split("&")), presets)

@@ -15,8 +15,8 @@ from app import create_app
 from kernels.engine.cost import Cost, filter_cost
 from kernels.errors import InputError
 from kernels.options import Options
-from web.budget import HEAVY_NICE
-from web.state import parse_state
+from web.query.state import parse_state
+from web.services.budget import HEAVY_NICE
 
 HEAVY = "image=astronaut&kernel=box(63)&dilation=32&edge=kernel-crop&repeat=10&color=rgb"
 COMPARE = "kernel=gaussian(63,20)&dilation=8&color=rgb&compare=log(63,8)|log(63,9)|log(63,10)|log(63,11)&image=coffee"

@@ -13,7 +13,7 @@ from kernels.engine import filter_image
 from kernels.errors import Stopped
 from kernels.options import Options
 from tests.servers import app_instance
-from web.client_gone import peer_closed
+from web.services.client_gone import peer_closed
 
 
 def test_the_engine_stops_before_a_pass_when_asked_and_not_otherwise():

@@ -8,7 +8,7 @@ import time
 import numpy as np
 import pytest
 
-from web.compute import LRU
+from web.services.compute import LRU
 
 
 def test_keeps_the_most_recent_entries():

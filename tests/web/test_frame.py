@@ -119,7 +119,7 @@ def test_a_body_that_is_not_what_its_type_says_is_415(client):
 
 
 def test_more_than_a_megabyte_is_413_before_the_body_is_read(client, monkeypatch):
-    monkeypatch.setattr("web.frame.check_body", lambda *a: pytest.fail("the body was read"))
+    monkeypatch.setattr("web.routes.frame.check_body", lambda *a: pytest.fail("the body was read"))
     answer = post_frame(client, b"\xff\xd8\xff" + bytes(MAX_FRAME_BYTES), "kernel=blur")
     assert answer.status_code == 413
     body = answer.get_json()
@@ -129,7 +129,7 @@ def test_more_than_a_megabyte_is_413_before_the_body_is_read(client, monkeypatch
 
 @pytest.mark.parametrize(("width", "height"), [(1281, 16), (16, 1281), (1000, 1000)])
 def test_too_many_pixels_is_413_before_decoding(client, monkeypatch, width, height):
-    monkeypatch.setattr("web.frame.decode_frame", lambda *a: pytest.fail("the frame was decoded"))
+    monkeypatch.setattr("web.routes.frame.decode_frame", lambda *a: pytest.fail("the frame was decoded"))
     answer = post_frame(client, encoded(np.zeros((height, width, 3), np.uint8), "PNG"), "kernel=blur", "image/png")
     assert answer.status_code == 413
     message = answer.get_json()["error"]
@@ -158,8 +158,8 @@ def test_a_bad_state_is_400_naming_its_field(client):
 
 
 def test_over_the_budget_is_422_before_decoding_or_computing(client, monkeypatch):
-    monkeypatch.setattr("web.frame.decode_frame", lambda *a: pytest.fail("the frame was decoded"))
-    monkeypatch.setattr("web.frame.filter_image", lambda *a, **k: pytest.fail("the engine ran"))
+    monkeypatch.setattr("web.routes.frame.decode_frame", lambda *a: pytest.fail("the frame was decoded"))
+    monkeypatch.setattr("web.routes.frame.filter_image", lambda *a, **k: pytest.fail("the engine ran"))
     answer = post_frame(client, camera_frame(), "kernel=box(63)&dilation=32&repeat=10&color=rgb")
     assert answer.status_code == 422
     body = answer.get_json()
@@ -205,7 +205,7 @@ def test_frames_have_their_own_rate_limit_with_retry_after(tmp_path):
 def test_the_rate_limit_refuses_before_anything_is_read(tmp_path, monkeypatch):
     client = make(tmp_path, FRAME_RATE_LIMIT="1 per minute")
     assert post_frame(client, camera_frame(), "kernel=blur").status_code == 200
-    monkeypatch.setattr("web.frame.check_media_type", lambda *a: pytest.fail("the request was read"))
+    monkeypatch.setattr("web.routes.frame.check_media_type", lambda *a: pytest.fail("the request was read"))
     assert post_frame(client, camera_frame(), "kernel=blur").status_code == 429
 
 

@@ -15,7 +15,7 @@ from PIL import Image
 from app import create_app
 from kernels.library.layer_presets import load_banks
 from kernels.teaching.layer import Layer, run_layer
-from web.layer_state import parse_layer
+from web.query.layer_state import parse_layer
 
 CUSTOM = "filters=1,0,-1;2,0,-2;1,0,-1|1/9,1/9,1/9;1/9,1/9,1/9;1/9,1/9,1/9&bias=-3,2.5&lsize=64"
 

@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import numpy as np
 import pytest
 
-from web.layer_compute import EXTENSION
+from web.services.layer_compute import EXTENSION
 
 
 class LayerFields(HTMLParser):

@@ -1,4 +1,4 @@
-"""What the page script points with: ``<main data-pointing>`` is web/views.py's POINTING, on every page."""
+"""What the page script points with: ``<main data-pointing>`` is web/page/views.py's POINTING, on every page."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from dataclasses import asdict
 
 import pytest
 
-from web.page_state import PARTS, SELECTION_PARAMS, VIEWS
-from web.views import POINTING, REGIONS_OF_PART
+from web.page.views import POINTING, REGIONS_OF_PART
+from web.query.page_state import PARTS, SELECTION_PARAMS, VIEWS
 
 EXPECTED = {part: asdict(pointing) for part, pointing in POINTING.items()}
 

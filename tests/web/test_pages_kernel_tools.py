@@ -12,8 +12,8 @@ import pytest
 from kernels.library.generators import parse_generator
 from kernels.library.presets import load_presets
 from tests.pages_support import assert_same_picture, tags
-from web.grid_texts import readable_texts
-from web.state import parse_state
+from web.query.grid_texts import readable_texts
+from web.query.state import parse_state
 
 PRESETS = load_presets()
 

@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from web.panel import fmt
+from web.present.panel import fmt
 
 
 class ColourPanel(HTMLParser):

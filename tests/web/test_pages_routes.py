@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from tests.pages_support import assert_same_picture, partial_targets, tags
-from web.views import REGIONS_BY_VIEW
+from web.page.views import REGIONS_BY_VIEW
 
 FACE = "image=face"
 

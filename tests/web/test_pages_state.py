@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from kernels.library.presets import load_presets
-from web.page_state import read_page, read_parts
-from web.panel import fmt, shade, text_colour_on
+from web.present.panel import fmt, shade, text_colour_on
+from web.query.page_state import read_page, read_parts
 
 PRESETS = load_presets()
 

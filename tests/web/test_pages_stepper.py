@@ -10,7 +10,7 @@ import pytest
 
 from kernels.library.presets import load_presets
 from tests.pages_support import partial_targets, tags
-from web.page_state import read_page
+from web.query.page_state import read_page
 
 PRESETS = load_presets()
 

@@ -10,8 +10,8 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 
 from kernels.teaching.display import SIGNED_COLOURS, SIGNED_COLOURS_FROM_ZERO
-from web.histogram_view import CHAR_WIDTH
-from web.views import VIEW_TITLES
+from web.page.histogram_view import CHAR_WIDTH
+from web.page.views import VIEW_TITLES
 
 
 def test_the_signed_display_is_orange_above_zero_in_the_legend_the_panel_and_the_options(client):

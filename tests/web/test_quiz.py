@@ -27,9 +27,9 @@ from tests.web.quiz_support import (
     headers_text,
     region,
 )
-from web.quiz_questions import TELLS, family_of
-from web.quiz_states import hidden_preset, which_for
-from web.quiz_token import _file_secret
+from web.page.quiz_states import hidden_preset, which_for
+from web.present.quiz_questions import TELLS, family_of
+from web.services.quiz_token import _file_secret
 
 PRESETS = load_presets()
 

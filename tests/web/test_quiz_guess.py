@@ -20,7 +20,7 @@ from tests.web.quiz_support import (
     headers_text,
     region,
 )
-from web.quiz_states import MASK
+from web.page.quiz_states import MASK
 
 KERNEL = "-1,-2,-3;-4,-5,-6;-7,-8,-10"
 """A hand-made kernel whose sums on the face are large negative numbers, unlike anything else on the page."""

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from kernels.errors import InputError
 from kernels.library.presets import load_presets
 from kernels.options import DISPLAYS, EDGE_MODES, Options
-from web.state import State, parse_state
+from web.query.state import State, parse_state
 
 PRESETS = load_presets()
 

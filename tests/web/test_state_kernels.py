@@ -14,8 +14,8 @@ from kernels.library.generators import gaussian, sobel
 from kernels.library.kernel_text import format_kernel
 from kernels.library.presets import load_presets
 from kernels.options import Options
-from web.kernel_edit import apply_tool, default_seed, tool_links
-from web.state import State, parse_state
+from web.query.kernel_edit import apply_tool, default_seed, tool_links
+from web.query.state import State, parse_state
 
 PRESETS = load_presets()
 

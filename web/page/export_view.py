@@ -1,0 +1,116 @@
+"""Exports of a state, for ``GET /api/export`` and for the page's "Reproduce it in code" section.
+
+Both call :func:`export_state`, so the page shows exactly the text the API sends. Only the NumPy snippet is
+written into the page on every edit; the other formats are fetched from ``/api/export`` when their panel is
+opened (a 31×31 kernel makes each export 20–45 KB and up to 9 ms). An export reproduces
+one kernel's raw result. ``slot=N`` (handled by the route) exports ``compare[N]`` on its own. A combined
+state (``combine``) is refused with a 400 naming ``combine``: no single filter call computes a gradient
+magnitude or direction, so the page exports the first kernel (Gx) alone and shows the line of NumPy
+that combines two results.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from urllib.parse import urlencode
+
+from flask import url_for
+
+from kernels.errors import InputError
+from kernels.exports import FILENAMES, FORMATS, Export, export
+from web.query.state import State
+from web.services.compute import Services
+
+FORMAT_TITLES = {
+    "json": "JSON",
+    "csv": "CSV",
+    "numpy": "NumPy",
+    "scipy": "SciPy",
+    "opencv": "OpenCV",
+    "pytorch": "PyTorch",
+    "imagemagick": "ImageMagick",
+    "gimp": "GIMP",
+}
+FORMAT_HINTS = {
+    "json": "every setting and the kernel as written and as multiplied",
+    "csv": "the weights as multiplied, one row per line",
+    "numpy": "turns a float array image into result with NumPy alone",
+    "scipy": "scipy.ndimage.correlate or convolve",
+    "opencv": "cv2.filter2D",
+    "pytorch": "torch.nn.functional.conv2d",
+    "imagemagick": "a command line from input.png to output.png",
+    "gimp": "what to type into Filters › Generic › Convolution Matrix",
+}
+EAGER_FORMAT = "numpy"
+"""The format written into the page (and shown open); the others load when opened."""
+COMBINE_LINES = {
+    "magnitude": "result = np.hypot(gx, gy)  # √(Gx² + Gy²)",
+    "direction": "result = np.degrees(np.arctan2(gy, gx))  # direction in degrees, (−180, 180]",
+}
+
+
+def export_state(services: Services, state: State, fmt: str) -> Export:
+    """The export of ``state`` in ``fmt``; InputError (field ``combine``) for a combined state."""
+    if state.combine is not None:
+        raise InputError(
+            "combine",
+            "cannot be exported: an export reproduces one kernel's raw result. Export each kernel "
+            f"alone (without combine) as gx and gy, then: {COMBINE_LINES[state.combine].split('  #')[0]}",
+            state.combine,
+        )
+    image = services.engine_input(state)
+    return export(
+        fmt,
+        state.kernel,
+        state.options,
+        state.color,
+        state.display,
+        state.image,
+        query=urlencode(state.to_query()),
+        image_shape=image.shape,
+    )
+
+
+@dataclass
+class ExportItem:
+    """One format as the page shows it: where to download it, and for :data:`EAGER_FORMAT` its text and the
+    settings the tool cannot express (the others' text is loaded from ``href``)."""
+
+    format: str
+    title: str
+    hint: str
+    text: str
+    href: str
+    filename: str
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ExportsView:
+    """The section: one item per format, or the reason nothing can be exported."""
+
+    items: list[ExportItem]
+    combine_note: str = ""
+    error: str = ""
+
+
+def build_exports(services: Services, state: State) -> ExportsView:
+    """Every format for the page's state (its first kernel alone when combining)."""
+    combine_note = ""
+    if state.combine is not None:
+        combine_note = COMBINE_LINES[state.combine]
+        state = replace(state, combine=None, kernel2=None, kernel2_default=False)
+    state = replace(state, compare=())
+    query = state.to_query()
+    items = []
+    try:
+        eager = export_state(services, state, EAGER_FORMAT)
+        for fmt in FORMATS:
+            href = url_for("api.export_state", **query, format=fmt)
+            item = ExportItem(fmt, FORMAT_TITLES[fmt], FORMAT_HINTS[fmt], "", href, FILENAMES[fmt])
+            if fmt == EAGER_FORMAT:
+                item.text, item.notes = eager.text, eager.notes
+            items.append(item)
+    except InputError as err:
+        return ExportsView([], combine_note, err.message)
+    return ExportsView(items, combine_note)

@@ -1,0 +1,118 @@
+"""HTML pages: the explorable (``/``), its embeddable sections (``/embed``), the htmx fragments and the API index.
+
+Each route reads the query string, lets the engine compute, and renders. A
+bad value never raises a 500: the page comes back with status 400, the message
+beside the field, what was typed kept and the last good pictures shown.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, urlencode
+
+from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+
+from kernels import limits
+from kernels.errors import InputError
+from web.page.page_context import PageContext, build_context, plan_page
+from web.page.pictures import keep_sources, kept_sources, picture_state
+from web.page.regions import HIDDEN, changed, hashes_text, read_hashes, region_hashes, render_page, render_regions
+from web.routes.api import image_response, refuse_cross_site
+from web.routes.errors import STATUS_BY_KIND
+from web.services.compute import Services, etag_for
+from web.services.rate_limits import render_limit, upload_limit
+
+bp = Blueprint("pages", __name__)
+
+
+def services() -> Services:
+    return current_app.extensions["image_kernels"]
+
+
+def _args() -> dict[str, str]:
+    return request.args.to_dict(flat=True)
+
+
+def _page(context: PageContext) -> tuple[str, int]:
+    return render_page(context, _args())
+
+
+def _page_or_permalink(embed: bool):
+    """The page; a plain form submission that worked goes to its clean permalink instead."""
+    plan = plan_page(services(), _args(), embed=embed)
+    if plan.ok and plan.request.from_form:
+        return redirect(plan.page_url, code=303)
+    return _page(build_context(services(), plan))
+
+
+@bp.get("/")
+@render_limit
+def index():
+    return _page_or_permalink(embed=False)
+
+
+@bp.get("/embed")
+@render_limit
+def embed():
+    return _page_or_permalink(embed=True)
+
+
+@bp.get("/fragment")
+@render_limit
+def fragment() -> Response:
+    """The swappable regions for htmx: one ``<hx-partial>`` per region, morphed into place.
+
+    ``part=inspect`` or ``part=play`` (pointing at a pixel) limits the answer to that panel's region, and a
+    region whose HTML the page already shows (``X-Regions``: id:hash pairs) is left out. Status 400 when
+    something is wrong: htmx 4 swaps 4xx responses too, so the messages appear while the pictures keep the
+    last good state; the page's address (``X-Page-Url``) is only sent when the new state worked.
+    ``X-Pictures`` (JSON: ``<img>`` id → address) names where the page loaded its output pictures from.
+    """
+    args = _args()
+    plan = plan_page(services(), args, embed="view" in args, fragment=True)
+    headers = {"Cache-Control": "no-store"}
+    if plan.ok:
+        headers["X-Page-Url"] = plan.page_url
+    shown = read_hashes(request.headers.get("X-Regions", ""))
+    hidden = [region for region, value in shown.items() if value == HIDDEN]
+    context = build_context(services(), plan)
+    keep_sources(context, kept_sources(services(), plan, request.headers.get("X-Pictures", "")))
+    regions = render_regions(context, hidden)
+    hashes = region_hashes(regions, args)
+    body = render_template("fragment.html", changed=list(changed(regions, hashes, shown)), hashes=hashes_text(hashes))
+    return Response(body, status=plan.status, headers=headers, mimetype="text/html")
+
+
+@bp.get("/picture")
+@render_limit
+def picture() -> Response:
+    """An output picture of the page, for ``img=<the id of its <img>>`` and the form's fields as sent.
+
+    The page loads an edit's pictures from here before it asks for the regions (see ``web.page.pictures``).
+    """
+    state = picture_state(services(), _args())
+    return image_response(etag_for("output-preview", state.cache_key()), lambda: services().output_preview(state))
+
+
+@bp.post("/upload")
+@upload_limit
+def upload():
+    """Upload without JavaScript: store the file, then show the page with the new picture in the playground."""
+    refuse_cross_site()
+    back = dict(parse_qsl(request.form.get("back", "")))
+    upload = request.files.get("file")
+    try:
+        if upload is None or upload.filename == "":
+            raise InputError("file", "choose a picture file first")
+        image_id, _ = services().store.put(upload.read(limits.MAX_UPLOAD_BYTES + 1))
+    except InputError as err:
+        plan = plan_page(services(), back, embed="view" in back, extra_errors={"file": err.message})
+        body, _ = _page(build_context(services(), plan))
+        return body, STATUS_BY_KIND.get(err.kind, 400)
+    back["image"] = image_id
+    target = "pages.embed" if "view" in back else "pages.index"
+    return redirect(url_for(target) + "?" + urlencode(back, safe=",;/"), code=303)
+
+
+@bp.get("/api/")
+def api_index() -> str:
+    return render_template("api.html")
