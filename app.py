@@ -12,6 +12,7 @@ from flask_compress import Compress
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from kernels import limits
+from kernels.teaching.display import SIGNED_COLOURS
 from web.page import drawing_view
 from web.page.views import POINTING_JSON
 from web.routes import api, frame, layer_routes, pages, quiz
@@ -120,6 +121,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     layer_routes.register(app)
     register_error_handlers(app)
     app.jinja_env.globals["pointing_json"] = POINTING_JSON
+    app.jinja_env.globals["signed_colours"] = SIGNED_COLOURS
     app.before_request(watch_client)
     Compress(app)
     init_rate_limits(app)

@@ -14,3 +14,14 @@ accesslog = "-"
 # An edit sends the page's state twice (its fields and "good", the last state that worked), so a drawing or a
 # typed 7×7 kernel makes a request line over 4 KB: allow what nginx allows in front (8 KB), not gunicorn's 4 KB.
 limit_request_line = 8190
+
+
+def post_fork(server, worker):
+    """Keep at most two glibc malloc arenas in each worker: the engine lets the allocator keep freed buffers
+    for reuse (see ``kernels.engine.filtering``), and with an arena per thread that memory would be held many
+    times over."""
+    import contextlib
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to tune
+        ctypes.CDLL("libc.so.6").mallopt(-8, 2)  # M_ARENA_MAX

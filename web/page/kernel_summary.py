@@ -89,7 +89,7 @@ def sum_meaning(total: float) -> str:
 
 
 def heatmap(weights: np.ndarray) -> Heatmap:
-    """A large kernel as a small PNG in the signed colour map (blue negative, white 0, red positive)."""
+    """A large kernel as a small PNG in the signed colour map (:data:`kernels.teaching.display.SIGNED_COLOURS`)."""
     pixels = render(np.asarray(weights, dtype=np.float64), "signed")
     data = base64.b64encode(encode_png(pixels)).decode("ascii")
     return Heatmap("data:image/png;base64," + data, int(weights.shape[0]), int(weights.shape[1]))

@@ -19,6 +19,7 @@ from kernels.errors import InputError
 from web.page.layer_view import LayerView, build_layer_view, page_carry
 from web.page.page_view import image_choices
 from web.page.regions import hashes_text, region_hashes
+from web.page.views import LAYER_POINTING, LAYER_REGIONS
 from web.query.layer_form import is_layer_field
 from web.query.layer_state import LayerState, parse_layer, read_layer
 from web.services.compute import Services
@@ -30,19 +31,9 @@ if TYPE_CHECKING:
 
 SHOWN_IN = (None, "layer")
 """The views that show the section: the full page and its embed."""
-REGIONS: dict[str, str] = {
-    "layer-status": "partials/layer_status.html",
-    "layer-carry": "partials/layer_carry.html",
-    "layer-controls": "partials/layer_controls.html",
-    "layer-input": "partials/layer_input.html",
-    "layer-panel": "partials/layer_panel.html",
-    "layer-pixel": "partials/layer_pixel.html",
-    "layer-filters": "partials/layer_filters.html",
-    "layer-code": "partials/layer_code.html",
-}
+REGIONS = {name: region.template for name, region in LAYER_REGIONS.items()}
 """The section's regions, each the same partial on a whole page and in an answer."""
-POINTING = ("layer-status", "layer-carry", "layer-panel", "layer-pixel")
-"""The regions an answer to pointing at a map redraws."""
+POINTING = LAYER_POINTING
 
 
 def plan_layer(

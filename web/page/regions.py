@@ -14,59 +14,17 @@ from urllib.parse import parse_qsl, urlsplit
 from flask import render_template
 from markupsafe import Markup
 
+from web.page.views import REGIONS
+
 if TYPE_CHECKING:
     from web.page.page_context import PageContext
 
-TEMPLATES: dict[str, str] = {
-    "form-status": "partials/status.html",
-    "kernel-editor": "partials/kernel_editor.html",
-    "kernel-facts": "partials/properties.html",
-    "kernel-spectrum": "partials/spectrum.html",
-    "options": "partials/options.html",
-    "inspect-region": "partials/inspect.html",
-    "inspect-marks-in": "partials/marks.html",
-    "inspect-marks-out": "partials/marks.html",
-    "inspect-values": "partials/inspect_values.html",
-    "inspect-panel": "partials/inspect_panel.html",
-    "inspect-stepper": "partials/stepper.html",
-    "preset-about": "partials/preset_about.html",
-    "play-tools": "partials/play_tools.html",
-    "play-region": "partials/play.html",
-    "play-marks-in": "partials/marks.html",
-    "play-marks-out": "partials/marks.html",
-    "play-values": "partials/play_values.html",
-    "play-panel": "partials/play_panel.html",
-    "play-stepper": "partials/stepper.html",
-    "play-pixel": "partials/play_pixel.html",
-    "share": "partials/share.html",
-    "form-meta": "partials/meta.html",
-    "edge-compare": "partials/edge_compare.html",
-    # Combine, compare and the exports
-    "combine": "partials/combine.html",
-    "compare-tools": "partials/compare.html",
-    "compare-region": "partials/compare_panel.html",
-    "exports": "partials/export.html",
-    # The live camera's own controls (its embed only: on the full page the playground's serve)
-    "camera-tools": "partials/camera_tools.html",
-    # "Predict, then reveal": which kernel made this, find the kernel (web.page.quiz_view)
-    "quiz": "partials/quiz.html",
-}
-NESTED: dict[str, str] = {
-    "inspect-values": "inspect-region",
-    "inspect-marks-in": "inspect-region",
-    "inspect-marks-out": "inspect-region",
-    "play-marks-in": "play-region",
-    "play-marks-out": "play-region",
-    "inspect-stepper": "inspect-region",
-}
-"""Regions shown inside another region: the outer one has an empty ``<div id=… hx-morph-skip-children>`` for
-each (the ``nested`` macro), which morphing leaves alone. So a pointer move redraws the marks and the panel but
-neither the figures around the marks nor the histogram; an edit redraws the figures without the marks."""
-
-STEPPERS = frozenset({"inspect-stepper", "play-stepper"})
-REPLACED_WHOLE = frozenset({"inspect-panel", "play-panel", "play-values", *NESTED}) - STEPPERS
-"""Regions without controls, swapped by innerHTML; the others (the steppers among them, whose slider keeps the
-focus while its steps are answered) are morphed so typing and focus survive."""
+TEMPLATES: dict[str, str] = {name: region.template for name, region in REGIONS.items()}
+NESTED: dict[str, str] = {name: region.inside for name, region in REGIONS.items() if region.inside}
+"""Regions shown inside another region (see :class:`web.page.views.Region`): a pointer move redraws the marks and
+the panel but neither the figures around the marks nor the histogram; an edit redraws the figures without the
+marks."""
+REPLACED_WHOLE = frozenset(name for name, region in REGIONS.items() if region.replaced_whole)
 
 HIDDEN = "-"
 """The hash ``X-Regions`` gives a region the page does not show now (the closed share panel): it is neither
@@ -97,15 +55,15 @@ def render_page(context: PageContext, sent: Mapping[str, str]) -> tuple[str, int
 
 
 def nest_regions(regions: Mapping[str, Markup]) -> dict[str, Markup]:
-    """The regions of a whole page: each nested region's HTML put inside its place in the outer region."""
+    """The regions of a whole page: each nested region's HTML put in its place in the outer region (the comment
+    ``<!--region id-->`` the ``nested`` macro leaves there)."""
     nested = dict(regions)
     for inner, outer in NESTED.items():
         if inner in nested and outer in nested:
-            html = str(nested[outer])
-            place = re.search(f'<div id="{re.escape(inner)}"[^>]*? hx-morph-skip-children>(?=</div>)', html)
-            if place is None:
+            place = f"<!--region {inner}-->"
+            if place not in nested[outer]:
                 raise LookupError(f"the region {outer!r} has no place for {inner!r}")
-            nested[outer] = Markup(html[: place.end()] + str(nested[inner]) + html[place.end() :])  # both are safe
+            nested[outer] = Markup(str(nested[outer]).replace(place, str(nested[inner]), 1))  # both are safe
     return nested
 
 

@@ -92,3 +92,62 @@ PAGE_VIEWS: dict[str | None, View] = {
 VIEW_TITLES = {name: view.title for name, view in PAGE_VIEWS.items() if name is not None}
 EMBED_SIZES = {name: view.embed_size for name, view in PAGE_VIEWS.items() if view.embed_size is not None}
 REGIONS_BY_VIEW = {name: view.regions for name, view in PAGE_VIEWS.items()}
+
+
+@dataclass(frozen=True)
+class Region:
+    """One swappable region: the partial that draws it (the same on a whole page and in an answer), the region
+    it is drawn inside (its place there is an empty ``<div id=… hx-morph-skip-children>``, which a morph of the
+    outer region leaves alone), and whether an answer replaces it whole (``innerHTML``: no controls in it) or
+    morphs it (``innerMorph``: typing and the focus survive)."""
+
+    template: str
+    inside: str | None = None
+    replaced_whole: bool = False
+
+
+REGIONS: dict[str, Region] = {
+    "form-status": Region("partials/status.html"),
+    "kernel-editor": Region("partials/kernel_editor.html"),
+    "kernel-facts": Region("partials/properties.html"),
+    "kernel-spectrum": Region("partials/spectrum.html"),
+    "options": Region("partials/options.html"),
+    "inspect-region": Region("partials/inspect.html"),
+    "inspect-marks-in": Region("partials/marks.html", "inspect-region", True),
+    "inspect-marks-out": Region("partials/marks.html", "inspect-region", True),
+    "inspect-values": Region("partials/inspect_values.html", "inspect-region", True),
+    "inspect-panel": Region("partials/inspect_panel.html", replaced_whole=True),
+    "inspect-stepper": Region("partials/stepper.html", "inspect-region"),  # a morph: its slider keeps the focus
+    "preset-about": Region("partials/preset_about.html"),
+    "play-tools": Region("partials/play_tools.html"),
+    "play-region": Region("partials/play.html"),
+    "play-marks-in": Region("partials/marks.html", "play-region", True),
+    "play-marks-out": Region("partials/marks.html", "play-region", True),
+    "play-values": Region("partials/play_values.html", replaced_whole=True),
+    "play-panel": Region("partials/play_panel.html", replaced_whole=True),
+    "play-stepper": Region("partials/stepper.html"),
+    "play-pixel": Region("partials/play_pixel.html"),
+    "share": Region("partials/share.html"),
+    "form-meta": Region("partials/meta.html"),
+    "edge-compare": Region("partials/edge_compare.html"),
+    "combine": Region("partials/combine.html"),
+    "compare-tools": Region("partials/compare.html"),
+    "compare-region": Region("partials/compare_panel.html"),
+    "exports": Region("partials/export.html"),
+    "camera-tools": Region("partials/camera_tools.html"),  # the camera embed's own; on the page the playground's
+    "quiz": Region("partials/quiz.html"),  # "Which kernel made this?" and "Find the kernel" (web.page.quiz_view)
+}
+"""Every region of the pages' form, by the id of the element it fills."""
+LAYER_REGIONS: dict[str, Region] = {
+    "layer-status": Region("partials/layer_status.html"),
+    "layer-carry": Region("partials/layer_carry.html"),
+    "layer-controls": Region("partials/layer_controls.html"),
+    "layer-input": Region("partials/layer_input.html"),
+    "layer-panel": Region("partials/layer_panel.html"),
+    "layer-pixel": Region("partials/layer_pixel.html"),
+    "layer-filters": Region("partials/layer_filters.html"),
+    "layer-code": Region("partials/layer_code.html"),
+}
+"""The layer section's regions: it has a form and answers of its own (``/layer/fragment``)."""
+LAYER_POINTING = ("layer-status", "layer-carry", "layer-panel", "layer-pixel")
+"""The layer regions an answer to pointing at a map redraws."""
