@@ -9,7 +9,7 @@ where (positions of the window over the input, in percent of the picture).
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import lru_cache
 
 import numpy as np
 from flask import url_for
@@ -316,7 +316,7 @@ class Matrix:
         return Markup("".join(rows))  # numbers and colours only
 
 
-@cache
+@lru_cache(maxsize=2)
 def _matrix_rows(values: tuple[tuple[int, ...], ...]) -> tuple[str, ...]:
     """The HTML of each row of the grey levels' table, none selected; the same face every time, so made once."""
     table = [shade(v, "gray") for v in range(256)]
