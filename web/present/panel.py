@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
@@ -41,8 +42,10 @@ _EDGE_VERBS = {
 }
 
 
+@lru_cache(maxsize=4096)
 def shade(value: float, channel: str) -> tuple[str, str]:
-    """A background in the channel's colour at this value (0…255, clipped) and the text colour that reads on it."""
+    """A background in the channel's colour at this value (0…255, clipped) and the text colour that reads on it;
+    remembered, since a panel shades the same few pixel values again and again."""
     level = min(max(float(value), 0.0), 255.0)
     r, g, b = (round(level * k) for k in _CHANNEL_RGB.get(channel, (1, 1, 1)))
     return f"rgb({r},{g},{b})", text_colour_on(r, g, b)
