@@ -20,7 +20,14 @@ from kernels.library.kernel_text import parse_number
 from kernels.library.presets import Preset
 from web.query import generator_form
 from web.query.grid_texts import exact_rows, readable_texts, restore_exact
-from web.query.kernel_choice import briefer, parse_kernel_choice, preset_named, same_weights, spell_edits
+from web.query.kernel_choice import (
+    KernelChoice,
+    briefer,
+    parse_kernel_choice,
+    preset_named,
+    same_weights,
+    spell_edits,
+)
 from web.query.kernel_edit import page_tool
 from web.query.query_values import parse_int
 from web.query.state import CELL_NAME, DEFAULT_KERNEL, State
@@ -55,6 +62,9 @@ class KernelForm:
     generator: str | None = None
     base: str = ""
     base_title: str = ""
+    choice: KernelChoice | None = None
+    """The kernel read, as the state takes it (weights, and the preset, generator or edited base that names
+    them); None while a cell is wrong."""
 
     @property
     def generator_view(self) -> generator_form.GeneratorView:
@@ -138,8 +148,14 @@ def read_kernel(
     named = preset_named(weights, presets, prefer) if weights is not None and not generator else None
     preset = named or ""
     base = _base(args, presets, chosen_preset=choice if chosen else "", generator=generator)
-    param = generator or preset or _spelled(texts, weights, base, presets)
-    return KernelForm(texts, param, preset, weights, invalid_text, generator, base, _base_title(base, presets))
+    if generator:
+        param, choice = generator, KernelChoice(weights, generator=generator)
+    elif preset:
+        param, choice = preset, KernelChoice(presets[preset].weights, preset=preset)
+    else:
+        param, choice = _spelled(texts, weights, base, presets)
+    title = _base_title(base, presets)
+    return KernelForm(texts, param, preset, weights, invalid_text, generator, base, title, choice)
 
 
 def generator_weights(call: str) -> np.ndarray:
@@ -189,22 +205,26 @@ def _rows(text: str, presets: Mapping[str, Preset]) -> bool:
     return choice.generator is None
 
 
-def _spelled(texts: list[list[str]], weights: np.ndarray | None, base: str, presets: Mapping[str, Preset]) -> str:
-    """The ``kernel`` value for a hand-made grid: its rows as typed, or, when shorter, the preset or generator
-    it came from with the changed cells (``gaussian(5,1) r3c3=0.5``) when that is much shorter."""
+def _spelled(
+    texts: list[list[str]], weights: np.ndarray | None, base: str, presets: Mapping[str, Preset]
+) -> tuple[str, KernelChoice | None]:
+    """The ``kernel`` value for a hand-made grid, and the kernel it names (None while a cell is wrong): its rows as
+    typed, or the preset or generator it came from with the changed cells (``gaussian(5,1) r3c3=0.5``) when that
+    is much shorter."""
     if weights is None:
-        return ";".join(",".join(cell.strip() for cell in row) for row in texts)
+        return ";".join(",".join(cell.strip() for cell in row) for row in texts), None
     rows = exact_rows(texts, weights)
-    if not base:
-        return rows
-    try:
-        root = parse_kernel_choice(base, presets, "base")
-    except InputError:
-        return rows
-    root = root.base or root
-    if root.preset is None and root.generator is None:
-        return rows
-    return briefer(rows, spell_edits(root, weights, texts))
+    root = None
+    if base:
+        try:
+            named = parse_kernel_choice(base, presets, "base")
+            root = named.base or named
+        except InputError:
+            root = None
+    if root is None or (root.preset is None and root.generator is None):
+        return rows, KernelChoice(weights)
+    spelled = briefer(rows, spell_edits(root, weights, texts))
+    return spelled, KernelChoice(weights, base=root if spelled != rows else None)
 
 
 def _base_title(base: str, presets: Mapping[str, Preset]) -> str:
@@ -235,11 +255,19 @@ def form_tool(
         texts = preset_texts(presets[edited.preset])
     elif edited.generator is not None:
         texts = generator_texts(edited.generator)
-    param = edited.preset or edited.generator or _spelled(texts, edited.kernel, kernel.base, presets)
+    param = edited.preset or edited.generator or _spelled(texts, edited.kernel, kernel.base, presets)[0]
     origin = edited.options.origin
     values["origin"] = "" if origin is None else f"{origin[0]},{origin[1]}"
     form = KernelForm(
-        texts, param, edited.preset or "", edited.kernel, None, edited.generator, kernel.base, kernel.base_title
+        texts,
+        param,
+        edited.preset or "",
+        edited.kernel,
+        None,
+        edited.generator,
+        kernel.base,
+        kernel.base_title,
+        edited.choice,
     )
     return edited, form
 

@@ -164,7 +164,8 @@ def read_page(args: Mapping[str, str], presets: Mapping[str, Preset], *, embed: 
         state_args["kernel"] = kernel.param
     if kernel.invalid_text is not None:
         state_args["kernel"] = DEFAULT_KERNEL
-    state = record(errors, lambda: parse_state(state_args, presets, PAGE_PARAMS))
+    read = kernel.choice if kernel.invalid_text is None else None
+    state = record(errors, lambda: parse_state(state_args, presets, PAGE_PARAMS, kernel=read))
     tool = values.get("tool", "").strip()
     if tool and state is not None and not errors:
         state, kernel = form_tool(state, kernel, tool, presets, values, errors)

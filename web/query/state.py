@@ -212,13 +212,20 @@ class State:
         )
 
 
-def parse_state(args: Mapping[str, str], presets: Mapping[str, Preset], extra: Iterable[str] = ()) -> State:
+def parse_state(
+    args: Mapping[str, str],
+    presets: Mapping[str, Preset],
+    extra: Iterable[str] = (),
+    *,
+    kernel: KernelChoice | None = None,
+) -> State:
     """Build a :class:`State` from query parameters, refusing anything unknown or out of range.
 
     ``extra`` names further parameters the calling route reads itself (``x``,
     ``y``, ``view``...). Empty values count as absent, which is what a plain
     HTML form sends for an untouched field. Kernel grid cells named
-    ``k-ROW-COL`` (0-based) may stand in for ``kernel``.
+    ``k-ROW-COL`` (0-based) may stand in for ``kernel``; ``kernel`` given here is
+    the kernel already read from the same text (the page's editor reads it once).
     """
     allowed = set(STATE_PARAMS) | set(extra)
     cells: dict[tuple[int, int], str] = {}
@@ -232,7 +239,9 @@ def parse_state(args: Mapping[str, str], presets: Mapping[str, Preset], extra: I
         elif value.strip() != "":
             values[name] = value.strip()
 
-    if cells:
+    if kernel is not None:  # already read (the page's kernel editor): its ``kernel`` text names the same
+        choice = kernel
+    elif cells:
         choice = KernelChoice(_kernel_from_cells(cells))
     else:
         choice = parse_kernel_choice(values.get("kernel", default_kernel(presets)), presets, "kernel")
