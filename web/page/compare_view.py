@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 from flask import url_for
 
-from kernels.engine import output_shape
 from web.page.page_view import Figure, Mark
 from web.present.panel import Panel, build_panel
 from web.query.page_state import Selection
@@ -67,16 +66,11 @@ def slot_states(state: State) -> list[State]:
     return [state.for_slot(index) for index in range(state.slots)]
 
 
-def output_size(services: Services, state: State) -> tuple[int, int]:
-    """(height, width) of a state's output, from the engine's size rule alone."""
-    return output_shape(services.engine_input(state).shape[:2], state.kernel.shape, state.options)
-
-
 def default_pixel(services: Services, state: State) -> tuple[int, int]:
     """(x, y): the centre of the first compared kernel's output, (0, 0) when nothing is compared."""
     if not state.compare:
         return (0, 0)
-    height, width = output_size(services, state.for_slot(0))
+    height, width = services.output_size(state.for_slot(0))
     return (width // 2, height // 2)
 
 

@@ -16,10 +16,10 @@ from web.page.export_view import build_exports
 from web.services.compute import Services
 
 if TYPE_CHECKING:
-    from web.page.page_context import PageContext, Plan
+    from web.page.page_context import PageContext, PagePlan
 
 
-def add_extra_regions(services: Services, plan: Plan, context: PageContext) -> None:
+def add_extra_regions(services: Services, plan: PagePlan, context: PageContext) -> None:
     """Fill ``context.combine``, ``context.compare`` and ``context.exports`` for the regions it renders."""
     regions = set(context.regions)
     state = plan.state

@@ -26,7 +26,7 @@ from web.services.compute import Services
 from web.services.layer_compute import layer_services
 
 if TYPE_CHECKING:
-    from web.page.page_context import PageContext, Plan
+    from web.page.page_context import PageContext, PagePlan
     from web.query.page_state import PageRequest
 
 SHOWN_IN = (None, "layer")
@@ -79,7 +79,7 @@ def finish_layer(context: PageContext, view: LayerView, page_query: str) -> None
     context.layer = view
 
 
-def add_layer(services: Services, plan: Plan, context: PageContext) -> None:
+def add_layer(services: Services, plan: PagePlan, context: PageContext) -> None:
     """Build the section for a whole page that shows it (``context.layer``); nothing otherwise."""
     if plan.view not in SHOWN_IN or plan.fragment or plan.layer is None:
         return

@@ -1,5 +1,5 @@
 """What the options region says about the options in force: the rules in words, the value step, the output
-size with its formula (the engine's size rule, through :func:`web.present.kernel_api.output_size`), the kernel as
+size with its formula (the engine's size rule, through :func:`web.present.kernel_api.output_formula`), the kernel as
 written beside the kernel as multiplied, and the edge-mode comparison.
 """
 
@@ -15,7 +15,7 @@ from kernels.options import Options
 from kernels.teaching.display import SIGNED_COLOURS
 from web.page.page_view import face_state
 from web.present.edge_view import EdgeComparison, build_edge_comparison
-from web.present.kernel_api import output_size
+from web.present.kernel_api import output_formula
 from web.present.panel import WHY_CORRELATE, fmt
 from web.query.state import State
 from web.services.compute import Services
@@ -123,7 +123,7 @@ def crop_note(options: Options, kernel: np.ndarray) -> str:
 
 def _size(name: str, shape: tuple[int, ...], state: State) -> SizeView | None:
     try:
-        info = output_size(tuple(shape[:2]), state.kernel.shape, state.options)
+        info = output_formula(tuple(shape[:2]), state.kernel.shape, state.options)
     except InputError:
         return None
     groups: list[tuple[list[int], str, str]] = []

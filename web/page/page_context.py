@@ -9,12 +9,11 @@ from urllib.parse import urlencode
 
 from flask import url_for
 
-from kernels.engine import output_shape
 from kernels.errors import InputError
 from kernels.library.kernel_text import format_number
 from kernels.library.presets import GROUPS, Preset
 from web.page.combine_view import CombineView
-from web.page.compare_view import CompareView, default_pixel, output_size, slot_states
+from web.page.compare_view import CompareView, default_pixel, slot_states
 from web.page.drawing_view import same_picture
 from web.page.export_view import ExportsView
 from web.page.extra_regions import add_extra_regions
@@ -24,12 +23,12 @@ from web.page.options_view import OptionsView, build_options_view
 from web.page.page_address import canonical_query, embed_snippet
 from web.page.page_view import (
     DEFAULT_FACE_PIXEL,
+    Figures,
     Heatmap,
     Matrix,
-    Region,
     WorkingSizeView,
+    build_figures,
     build_matrix,
-    build_region,
     check_engine,
     face_state,
     image_choices,
@@ -72,8 +71,8 @@ class PageContext:
     heatmap: Heatmap | None
     preset_groups: list[tuple[str, list[tuple[str, str]]]]
     options: dict[str, str]
-    inspect: Region | None
-    play: Region | None
+    inspect: Figures | None
+    play: Figures | None
     matrix: Matrix | None
     images: list[tuple[str, str, str]]
     working: WorkingSizeView | None
@@ -144,7 +143,7 @@ class PageContext:
 
 
 @dataclass
-class Plan:
+class PagePlan:
     """A request read and checked, with its addresses worked out, before anything is computed.
 
     Selections are already clamped to their outputs (the output's size needs no filtering), so the
@@ -181,7 +180,7 @@ def plan_page(
     embed: bool,
     fragment: bool = False,
     extra_errors: Mapping[str, str] | None = None,
-) -> Plan:
+) -> PagePlan:
     """Read the request and let the engine check it on every picture the view shows.
 
     An answer to pointing (``part=``) differs from the last one only by the pixels chosen, so the request read and
@@ -203,14 +202,14 @@ def plan_page(
     if view == "matrix":
         inspect = request.inspect.within(services.engine_input(face).shape[:2], DEFAULT_FACE_PIXEL)
     else:
-        inspect = request.inspect.within(_output_size(services, face), DEFAULT_FACE_PIXEL)
-    play_size = _output_size(services, state)
+        inspect = request.inspect.within(services.output_size(face), DEFAULT_FACE_PIXEL)
+    play_size = services.output_size(state)
     play = request.play.within(play_size, (play_size[1] // 2, play_size[0] // 2))
     kernel_param = request.kernel.param if request.state is not None else state.kernel_text
     same = "good" not in request.values or same_picture(state.image, request.fallback.image)
     compare = request.compare if same else Selection()
     if state.compare:
-        compare = compare.within(output_size(services, state.for_slot(0)), default_pixel(services, state))
+        compare = compare.within(services.output_size(state.for_slot(0)), default_pixel(services, state))
     page_query = canonical_query(state, kernel_param, inspect, play, compare, request)
     page_query += quiz_query(request.quiz, (inspect.x, inspect.y))
     page_query, layer, layer_errors = plan_layer(services, request, page_query, view, check=not fragment)
@@ -224,7 +223,7 @@ def plan_page(
     )
     outputs = {element: s for element, s, shown in shows if shown}
     parts = read_parts(args.get("part", "")) if fragment else None
-    return Plan(request, view, state, parts, inspect, play, page_query, page_url, outputs, compare, fragment, layer)
+    return PagePlan(request, view, state, parts, inspect, play, page_query, page_url, outputs, compare, fragment, layer)
 
 
 def _checked_request(services: Services, args: Mapping[str, str], embed: bool) -> PageRequest:
@@ -244,19 +243,14 @@ def _checked_request(services: Services, args: Mapping[str, str], embed: bool) -
     return check_engine(services, request, states)
 
 
-def _output_size(services: Services, state: State) -> tuple[int, int]:
-    """(height, width) of the output, from the engine's size rule alone."""
-    return output_shape(services.engine_input(state).shape[:2], state.kernel.shape, state.options)
-
-
-def build_context(services: Services, plan: Plan) -> PageContext:
+def build_context(services: Services, plan: PagePlan) -> PageContext:
     """Compute what the plan's view shows: the regions' pictures and panels (section 1 only on full pages)."""
     request, view, state, parts = plan.request, plan.view, plan.state, plan.parts
     inspect = play = matrix = None
     if view in (None, "inspect") and (parts is None or "inspect" in parts):
-        inspect = build_region(services, face_state(state), plan.inspect, "inspect", values=parts is None)
+        inspect = build_figures(services, face_state(state), plan.inspect, "inspect", values=parts is None)
     if view in (None, "playground") and (parts is None or "play" in parts):
-        play = build_region(services, state, plan.play, "play", values=parts is None)
+        play = build_figures(services, state, plan.play, "play", values=parts is None)
     if view in (None, "matrix") and not plan.fragment:  # section 1 is never swapped: its numbers never change
         chosen = (inspect.panel.input_x, inspect.panel.input_y) if inspect else (plan.inspect.x, plan.inspect.y)
         matrix = build_matrix(services, state, chosen)

@@ -93,7 +93,7 @@ class Figure:
 
 
 @dataclass
-class Region:
+class Figures:
     """Section 2 or the playground: the state it ran, its two figures and the panel of the selected pixel."""
 
     state: State
@@ -143,7 +143,7 @@ def check_engine(services: Services, request: PageRequest, states: list[State]) 
     return request
 
 
-def build_region(services: Services, state: State, selection: Selection, area: str, *, values: bool = True) -> Region:
+def build_figures(services: Services, state: State, selection: Selection, area: str, *, values: bool = True) -> Figures:
     """Compute (cached) the result, explain the selected pixel, and place the overlays; ``values=False`` leaves
     out the histogram of raw values (an answer to a pointer move does not redraw it)."""
     image = services.engine_input(state)
@@ -197,7 +197,7 @@ def build_region(services: Services, state: State, selection: Selection, area: s
         output_figure.marks.append(_box("reticle", x, y, 1, 1, (out_h, out_w)))
         input_figure.marks.append(_box("reticle", info.input_x, info.input_y, 1, 1, (in_h, in_w)))
     input_figure.marks_region, output_figure.marks_region = f"{area}-marks-in", f"{area}-marks-out"
-    return Region(
+    return Figures(
         state,
         Selection(x, y, selection.pinned, selection.step),
         input_figure,

@@ -18,7 +18,7 @@ from flask import url_for
 from werkzeug.datastructures import MultiDict
 
 from kernels.errors import InputError
-from web.page.page_context import PageContext, Plan, plan_page
+from web.page.page_context import PageContext, PagePlan, plan_page
 from web.query.state import State
 from web.services.compute import Services
 
@@ -56,7 +56,7 @@ def _key_of(services: Services, src: str) -> tuple | None:
         return None
 
 
-def kept_sources(services: Services, plan: Plan, header: str) -> dict[str, str]:
+def kept_sources(services: Services, plan: PagePlan, header: str) -> dict[str, str]:
     """The ``<img>`` addresses from ``X-Pictures`` (JSON: id → address) that show the plan's own pictures."""
     try:
         shown = json.loads(header) if header else {}

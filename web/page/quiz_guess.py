@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from flask import url_for
 
 from kernels.library.kernel_text import format_for_people as fmt
-from web.page.page_view import Mark, Region
+from web.page.page_view import Figures, Mark
 from web.present.panel import Panel
 from web.query.quiz_params import QuizRequest
 
@@ -42,7 +42,7 @@ class GuessView:
     note: str = HIDDEN_NOTE
 
 
-def apply_guess(region: Region, quiz: QuizRequest, errors: dict[str, str]) -> None:
+def apply_guess(region: Figures, quiz: QuizRequest, errors: dict[str, str]) -> None:
     """Hide section 2's answer, or reveal it with the verdict, for the panel's pixel (changes ``region``)."""
     panel = region.panel
     pixel = (panel.x, panel.y)

@@ -45,7 +45,7 @@ from web.services.compute import Services
 from web.services.quiz_token import check_token, new_token, quiz_secret
 
 if TYPE_CHECKING:
-    from web.page.page_context import PageContext, Plan
+    from web.page.page_context import PageContext, PagePlan
 
 __all__ = ["add_quiz", "quiz_query", "quiz_regions", "resolve_quiz"]
 
@@ -95,7 +95,7 @@ def quiz_regions(quiz: QuizRequest, view: str | None, regions: tuple[str, ...]) 
     return regions
 
 
-def add_quiz(services: Services, plan: Plan, context: PageContext) -> None:
+def add_quiz(services: Services, plan: PagePlan, context: PageContext) -> None:
     """Fill in what the planned quiz shows: the guess box, or the ``quiz`` region; and the share panel's
     embeds, each with the quiz its view asks (a question of its own for everyone who opens it)."""
     quiz = plan.request.quiz

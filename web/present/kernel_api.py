@@ -42,7 +42,7 @@ def axis_size(axis: str, size: int, taps: int, origin: int, dilation: int, strid
     }
 
 
-def output_size(image_shape: tuple[int, int], kernel_shape: tuple[int, int], options: Options) -> dict:
+def output_formula(image_shape: tuple[int, int], kernel_shape: tuple[int, int], options: Options) -> dict:
     """Output height and width, with the formula of every pass and axis (repeat runs several passes).
 
     Returns ``{"input": {"height", "width"}, "height", "width", "padding": "crop" | "same",
@@ -76,7 +76,7 @@ def describe_kernel(
     Keys: ``kernel`` (parameter text), ``preset``, ``generator``, ``rows``, ``cols``, ``weights`` (as
     written), ``multiplied`` (after normalise, rotated 180° when convolving), ``origin`` ([row, col] in
     the written kernel) and ``origin_multiplied`` (in ``multiplied``), ``op``, ``properties``
-    (:meth:`kernels.teaching.properties.Properties.to_json`), ``output`` (:func:`output_size`), ``combine``,
+    (:meth:`kernels.teaching.properties.Properties.to_json`), ``output`` (:func:`output_formula`), ``combine``,
     ``kernel2`` (``{"kernel", "default", "weights", "properties"}`` or None), ``compare`` (the listed
     kernels' texts) and ``tools`` (:func:`web.query.kernel_edit.tool_links`, or None when ``tools`` is false).
     """
@@ -104,7 +104,7 @@ def describe_kernel(
         "origin_multiplied": [int(moved[0]), int(moved[1])],
         "op": options.op,
         "properties": kernel_properties(kernel, options).to_json(),
-        "output": output_size(tuple(image_shape[:2]), (kh, kw), options),
+        "output": output_formula(tuple(image_shape[:2]), (kh, kw), options),
         "combine": state.combine,
         "kernel2": second,
         "compare": [choice.text for choice in state.compare],

@@ -23,7 +23,7 @@ from imaging.images import encode_png, fit_working_size, to_engine_input
 from imaging.preview import Preview, encode_preview
 from imaging.store import ImageStore, is_image_id
 from imaging.store_redis import RedisImageStore
-from kernels.engine import FilterResult, filter_image
+from kernels.engine import FilterResult, filter_image, output_shape
 from kernels.engine.cost import Cost
 from kernels.library.presets import Preset, load_presets
 from kernels.teaching.display import check_display, render
@@ -180,6 +180,10 @@ class Services:
     def engine_input(self, state: State) -> np.ndarray:
         """The float image the engine reads: luma (H, W) for grey, (H, W, 3) for RGB, at the working size."""
         return self.inputs.get_or_make(state.input_key(), lambda: to_engine_input(self.working_rgb(state), state.color))
+
+    def output_size(self, state: State) -> tuple[int, int]:
+        """(height, width) of a state's output, from the engine's size rule alone (nothing is filtered)."""
+        return output_shape(self.engine_input(state).shape[:2], state.kernel.shape, state.options)
 
     def result(self, state: State, should_stop: Callable[[], bool] | None = None) -> FilterResult:
         """The main kernel's result (Gx of a combined state). The engine stops (raising
