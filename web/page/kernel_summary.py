@@ -10,25 +10,18 @@ import numpy as np
 
 from imaging.images import encode_png
 from kernels.library.presets import Preset
-from kernels.library.separability import is_separable
-from kernels.options import Options
 from kernels.teaching.display import render
 from web.page.page_view import Heatmap
-from web.present.panel import fmt
 
 
 @dataclass
 class KernelInfo:
-    """What the page says about the kernel in use: its preset's text, or the facts of a hand-made one."""
+    """What the page says about the kernel in use: its preset's text, or a line for a hand-made one. Its numbers
+    (sum, separability, rank) are the kernel facts' (:mod:`kernels.teaching.properties`), worked out once there."""
 
     title: str
     text: str
     written_for: str
-    sum: str
-    sum_meaning: str
-    separable: bool
-    factors: tuple[str, str] | None
-    rank: int
     zero_sum: bool
     flip_symmetric: bool
 
@@ -39,53 +32,17 @@ class KernelInfo:
         return head + "." if dot else self.text
 
 
-def kernel_info(weights: np.ndarray, preset: Preset | None, options: Options, title: str = "") -> KernelInfo:
-    """The kernel's sum and what it means, separability and rank; the preset's words when it is one, else
-    ``title`` (a generator's name) or "Your own kernel"."""
+def kernel_info(weights: np.ndarray, preset: Preset | None, title: str = "") -> KernelInfo:
+    """The preset's words when the kernel is one, else ``title`` (a generator's name) or "Your own kernel"; whether
+    its weights add up to 0 and whether it is the same turned 180°."""
     symmetric = bool(np.array_equal(weights, weights[::-1, ::-1]))
     if preset is not None:
-        total, separable, factors, rank = preset.sum, preset.separable, preset.factors, preset.rank
         title, text, written_for = preset.title, preset.text, preset.written_for
     else:
-        total = float(np.sum(weights))
-        separable, factors, rank = is_separable(weights)
         title, written_for = title or "Your own kernel", ""
         text = "A kernel you typed. Point at a pixel to see how its weights combine the pixels under it."
-    factor_texts = None
-    if separable and factors is not None:
-        factor_texts = (_vector(factors[0]), _vector(factors[1]))
-    return KernelInfo(
-        title,
-        text,
-        written_for,
-        fmt(total),
-        sum_meaning(total),
-        separable,
-        factor_texts,
-        rank,
-        zero_sum=total == 0,
-        flip_symmetric=symmetric,
-    )
-
-
-def _vector(values: np.ndarray) -> str:
-    """A factor of a separable kernel, shortened when long: ``1, 1, 1, …, 1 (21 values)``."""
-    texts = [fmt(v) for v in values]
-    if len(texts) <= 7:
-        return ", ".join(texts)
-    return ", ".join(texts[:3]) + ", …, " + texts[-1] + f" ({len(texts)} values)"
-
-
-def sum_meaning(total: float) -> str:
-    if abs(total - 1) < 1e-9:
-        return "keeps the overall brightness"
-    if abs(total) < 1e-9:
-        return "flat areas become 0: it responds only to changes, like edges"
-    if total > 1:
-        return "brightens: flat areas get brighter"
-    if total > 0:
-        return "darkens: flat areas get darker"
-    return "turns flat areas negative (display decides what you see)"
+    total = preset.sum if preset is not None else float(np.sum(weights))
+    return KernelInfo(title, text, written_for, zero_sum=total == 0, flip_symmetric=symmetric)
 
 
 def heatmap(weights: np.ndarray) -> Heatmap:

@@ -266,9 +266,7 @@ def build_context(services: Services, plan: PagePlan) -> PageContext:
         view=view,
         state=state,
         kernel=kernel,
-        kernel_info=kernel_info(
-            weights, preset, state.options, kernel.generator_view.title if kernel.generator else ""
-        ),
+        kernel_info=kernel_info(weights, preset, kernel.generator_view.title if kernel.generator else ""),
         heatmap=None if kernel.as_grid or not whole else heatmap(weights),
         preset_groups=preset_groups(services.presets) if whole else [],
         options=option_texts(request, state),
