@@ -7,6 +7,7 @@ that crosses a layer fails here before a reader has to find it.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -145,3 +146,17 @@ def test_no_module_over_400_lines_without_a_reason():
         if count > 400 and name not in LONG_MODULES:
             long[name] = count
     assert long == {}
+
+
+def test_the_architecture_page_has_a_line_for_every_module():
+    listed, section = set(), None
+    for line in (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8").splitlines():
+        heading = re.match(r"## `([^`]+)`", line)
+        if heading:
+            section = heading[1]
+            continue
+        row = re.match(r"\| `([^`]+\.py)` \|", line)
+        if row and section:
+            listed.add(row[1] if "/" in row[1] else section + row[1])
+    modules = {str(path.relative_to(ROOT)) for path in MODULES.values()} - {"web/__init__.py"}
+    assert (modules - listed, listed - modules) == (set(), set())
