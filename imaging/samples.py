@@ -171,6 +171,11 @@ _cache: dict[str, np.ndarray] = {}
 _cache_lock = threading.Lock()
 
 
+def is_sample(name: str) -> bool:
+    """Whether ``name`` is one of the bundled samples (which never change), not an upload id."""
+    return name in _BY_NAME
+
+
 def list_samples() -> list[Sample]:
     """Every sample, photos first, in the order the pages offer them."""
     return list(_SAMPLES)

@@ -11,11 +11,16 @@ from urllib.parse import parse_qsl, urlencode
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 
+from imaging.drawing import is_drawing
+from imaging.samples import is_sample
 from kernels import limits
 from kernels.errors import InputError
 from web.page.page_context import PageContext, build_context, plan_page
 from web.page.pictures import keep_sources, kept_sources, picture_state
 from web.page.regions import HIDDEN, changed, hashes_text, read_hashes, region_hashes, render_page, render_regions
+from web.query.page_state import FORM_PARAMS
+from web.query.quiz_params import QUIZ_PARAMS
+from web.query.state import CELL_NAME, DEFAULT_IMAGE
 from web.routes.api import image_response, refuse_cross_site
 from web.routes.errors import STATUS_BY_KIND
 from web.services.compute import Services, etag_for
@@ -37,11 +42,32 @@ def _page(context: PageContext) -> tuple[str, int]:
 
 
 def _page_or_permalink(embed: bool):
-    """The page; a plain form submission that worked goes to its clean permalink instead."""
-    plan = plan_page(services(), _args(), embed=embed)
+    """The page; a plain form submission that worked goes to its clean permalink instead.
+
+    A shared link (a class opening the link its teacher sent) is rendered once: a link that names only samples
+    or drawings and no quiz gives the same page every time, so its HTML is kept (``Services.pages``)."""
+    args = _args()
+    if _shared_link(args):
+        key = (request.host_url, request.query_string, embed)
+        return services().pages.get_or_make(key, lambda: _fresh_page(args, embed))
+    return _fresh_page(args, embed)
+
+
+def _fresh_page(args: dict[str, str], embed: bool):
+    plan = plan_page(services(), args, embed=embed)
     if plan.ok and plan.request.from_form:
         return redirect(plan.page_url, code=303)
     return _page(build_context(services(), plan))
+
+
+def _shared_link(args: dict[str, str]) -> bool:
+    """Whether the page of these parameters is the same for everyone, always: a permalink (no form fields) whose
+    pictures are bundled samples or drawings (an upload can be evicted) and that asks no quiz (a question is
+    drawn at random)."""
+    if any(name in args for name in (*FORM_PARAMS, *QUIZ_PARAMS)) or any(CELL_NAME.match(name) for name in args):
+        return False
+    image = args.get("image", DEFAULT_IMAGE)
+    return is_sample(image) or is_drawing(image)
 
 
 @bp.get("/")

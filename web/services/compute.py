@@ -48,6 +48,8 @@ def size_in_bytes(value: Any) -> int:
         return len(value.data)
     if isinstance(value, FilterResult):
         return value.raw.nbytes + value.last_input.nbytes
+    if isinstance(value, tuple) and value and isinstance(value[0], str):  # a page: (HTML, status)
+        return len(value[0])
     if isinstance(value, GradientResult):
         return value.magnitude.nbytes + value.direction.nbytes
     return 1024
@@ -121,6 +123,8 @@ class Services:
     """Each output's raw-value histogram (see ``web.page.histogram_view``)."""
     edge_tables: LRU = field(default_factory=lambda: LRU(64))
     """Section 2's edge-mode corner tables, by kernel size and options (see ``web.page.options_view``)."""
+    pages: LRU = field(default_factory=lambda: LRU(64, 32 * 1024 * 1024))
+    """Whole pages of shared links, whose HTML is the same for everyone (see ``web.routes.pages``)."""
     pointed: LRU = field(default_factory=lambda: LRU(256))
     """Page requests read and checked without the pixels chosen, for the answers to pointing (see
     ``web.page.page_context.plan_page``)."""
