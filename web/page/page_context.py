@@ -299,27 +299,26 @@ def _worded(field: str, message: str) -> str:
 
 def _check_image(services: Services, request: PageRequest) -> PageRequest:
     """The request with an unknown sample or an evicted upload as the ``image`` field's error, not a crash later.
-    The rest of the link is kept: the page shows the same kernel and options on the default picture."""
+    The rest of the link is kept: the page shows the same kernel and options on the default picture. Each picture
+    is looked up once, even when the state and the last good one show the same."""
     state, fallback = request.state, request.fallback
-    if fallback is not None and not _readable(services, fallback.image):
+    names = {fallback.image} if state is None else {fallback.image, state.image}
+    problems = {name: _image_problem(services, name) for name in names}
+    problem = None if state is None else problems[state.image]
+    if problem is not None and (fallback.image == state.image or "good" not in request.values):
+        request = replace(request, fallback=replace(state, image=DEFAULT_IMAGE))
+    if problems[fallback.image] is not None:  # the last good state's own picture is gone too: it wins
         request = replace(request, fallback=replace(fallback, image=DEFAULT_IMAGE))
-    if state is None:
-        return request
-    try:
-        services.rgb_image(state.image)
-    except InputError as err:
-        if fallback.image == state.image or "good" not in request.values:
-            request = replace(request, fallback=replace(state, image=DEFAULT_IMAGE))
-        return request.refused("image", err.message)
-    return request
+    return request if problem is None else request.refused("image", problem)
 
 
-def _readable(services: Services, image: str) -> bool:
+def _image_problem(services: Services, image: str) -> str | None:
+    """Why the picture named ``image`` cannot be read (unknown, or removed from the store), or None."""
     try:
         services.rgb_image(image)
-    except InputError:
-        return False
-    return True
+    except InputError as err:
+        return err.message
+    return None
 
 
 def preset_groups(presets: Mapping[str, Preset]) -> list[tuple[str, list[tuple[str, str]]]]:
