@@ -160,12 +160,13 @@
     if (input) {
       const [ox, oy] = toOutput(input, x, y);
       choose("inspect", ox, oy, deliberate);
-    } else if (field("x")) {
-      field("x").value = x;
-      field("y").value = y;
+    } else if (field(AREAS.inspect.x)) {
+      // No section 2 on this page (an embed of the numbers alone): its fields hold the pixel, kept in the address.
+      field(AREAS.inspect.x).value = x;
+      field(AREAS.inspect.y).value = y;
       const url = new URL(location.href);
-      url.searchParams.set("x", x);
-      url.searchParams.set("y", y);
+      url.searchParams.set(AREAS.inspect.x, x);
+      url.searchParams.set(AREAS.inspect.y, y);
       history.replaceState(history.state, "", url);
     }
     return cell;
@@ -209,7 +210,7 @@
   });
 
   function pinMatrix(x, y) {
-    const pin = field("pin");
+    const pin = field(AREAS.inspect.pin);
     if (pin && faceInput()) pin.checked = true;
     pointMatrix(x, y, true);
   }

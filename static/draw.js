@@ -13,6 +13,7 @@
   if (!form || !tools) return;
 
   const TARGET = '.pick[data-area="play"][data-role="in"]';
+  const PLAY = JSON.parse(document.getElementById("main").dataset.pointing || "{}").play || {}; // its pixel fields
   const PREFIX = "draw:";
   const KEYS = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
   const toggle = tools.querySelector("[data-draw-toggle]");
@@ -273,7 +274,7 @@
 
   function selectedOutput() {
     if (keyCursor) return keyCursor;
-    const [x, y] = [field("px"), field("py")];
+    const [x, y] = [field(PLAY.x), field(PLAY.y)];
     return x && y ? [Number(x.value), Number(y.value)] : null;
   }
 
@@ -308,7 +309,7 @@
   document.addEventListener("pointerup", forget);
   document.addEventListener("pointermove", forget);
   form.addEventListener("input", (event) => {
-    if (event.target.name === "px" || event.target.name === "py") keyCursor = null;
+    if (event.target.name === PLAY.x || event.target.name === PLAY.y) keyCursor = null;
   });
 
   function say(words) {

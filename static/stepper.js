@@ -7,7 +7,14 @@
   const form = document.getElementById("controls");
   if (!form || !window.htmx) return;
 
-  const PIXEL_FIELDS = { inspect: ["x", "y", "pin"], play: ["px", "py", "ppin"] };
+  // The parts with a stepper (a step field) and the fields of their pixel, [x, y, pin], from <main data-pointing>
+  // (web/page/views.py's POINTING). Without that table no stepper steps, as without htmx.
+  const main = document.getElementById("main");
+  const PIXEL_FIELDS = {};
+  for (const [area, names] of Object.entries(JSON.parse((main && main.dataset.pointing) || "{}"))) {
+    if (names.step) PIXEL_FIELDS[area] = [names.x, names.y, names.pin];
+  }
+  if (!Object.keys(PIXEL_FIELDS).length) return;
   const ANNOUNCE_EVERY_MS = 4000; // while playing, the live region hears where the stepper is this often
   const reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
   const players = {}; // area → { timer, busy, queued, spokeAt }

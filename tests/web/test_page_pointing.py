@@ -10,7 +10,7 @@ from dataclasses import asdict
 import pytest
 
 from web.page.views import POINTING, REGIONS_OF_PART
-from web.query.page_state import PARTS, SELECTION_PARAMS, VIEWS
+from web.query.page_state import PARTS, SELECTION_PARAMS, VIEWS, Selection, read_selections
 
 EXPECTED = {part: asdict(pointing) for part, pointing in POINTING.items()}
 
@@ -26,6 +26,16 @@ def test_the_parts_are_the_ones_pointing_redraws_and_their_fields_are_the_page_p
     assert tuple(POINTING) == tuple(REGIONS_OF_PART) == PARTS
     fields = [name for p in POINTING.values() for name in (p.x, p.y, p.pin, p.step) if name]
     assert sorted(fields) == sorted(SELECTION_PARAMS)
+
+
+def test_a_request_reads_each_parts_pixel_from_the_fields_the_table_names():
+    for index, pointing in enumerate(POINTING.values()):
+        args = {pointing.x: "3", pointing.y: "4", pointing.pin: "1"} | ({pointing.step: "5"} if pointing.step else {})
+        errors: dict[str, str] = {}
+        selections = read_selections(args, errors)
+        assert errors == {}
+        assert selections[index] == Selection(3, 4, True, 5 if pointing.step else None)
+        assert [s for i, s in enumerate(selections) if i != index] == [Selection(), Selection()]
 
 
 @pytest.mark.parametrize("address", ["/", "/?image=face&kernel=nope", *(f"/embed?view={view}" for view in VIEWS)])

@@ -119,6 +119,7 @@ class Panel:
         """Background and text colour of an input value in its channel's colour."""
         if value is None:
             return "transparent", "inherit"
+        # The layer calls its one channel "grey" (/api/layer/explain); the panel's colours go by "gray" (/api/explain).
         return shade(value, {"grey": "gray"}.get(name, name))
 
     @property

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from flask import url_for
 
 from web.page.compare_view import SUGGESTED as SUGGESTED_COMPARE
-from web.page.views import EMBED_SIZES, PAGE_VIEWS, VIEW_TITLES
+from web.page.views import EMBED_SIZES, PAGE_VIEWS, POINTING, VIEW_TITLES
 from web.query.page_state import DEFAULT_SPEED, PageRequest, Selection
 from web.query.state import State
 
@@ -25,18 +25,18 @@ def canonical_query(
     pixel) and how the stepper plays."""
     query = state.to_query()
     query["kernel"] = kernel_param
-    for (x_name, y_name, pin_name, step_name), sel in (
-        (("x", "y", "pin", "step"), inspect),
-        (("px", "py", "ppin", "pstep"), play),
-        (("cx", "cy", "cpin", ""), compare or Selection()),
+    for names, sel in (
+        (POINTING["inspect"], inspect),
+        (POINTING["play"], play),
+        (POINTING["compare"], compare or Selection()),
     ):
-        if sel.step is not None and step_name:
-            query[step_name] = str(sel.step)
+        if sel.step is not None and names.step:
+            query[names.step] = str(sel.step)
             continue
         if sel.x is not None and sel.y is not None:
-            query[x_name], query[y_name] = str(sel.x), str(sel.y)
+            query[names.x], query[names.y] = str(sel.x), str(sel.y)
         if sel.pinned:
-            query[pin_name] = "1"
+            query[names.pin] = "1"
     if request is not None and request.autoplay:
         query["autoplay"] = "1"
     if request is not None and request.speed != DEFAULT_SPEED:

@@ -2,8 +2,9 @@
 snippet suggests, which regions it shows, and which of them an answer to pointing redraws.
 
 The page builder (:mod:`web.page.page_context`), the fragment answers (:mod:`web.page.regions`) and the embed snippets
-(:mod:`web.page.page_address`) all read these tables. The page script (``static/app.js``) reads :data:`POINTING` from
-``<main data-pointing>``: the app gives every template :data:`POINTING_JSON` as ``pointing_json``.
+(:mod:`web.page.page_address`) all read these tables. The page scripts (``static/app.js``, ``static/stepper.js``,
+``static/draw.js``) read :data:`POINTING` from ``<main data-pointing>``: the app gives every template
+:data:`POINTING_JSON` as ``pointing_json``.
 """
 
 from __future__ import annotations

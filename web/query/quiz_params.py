@@ -23,6 +23,7 @@ from urllib.parse import urlencode
 
 from kernels.errors import InputError
 from kernels.library.kernel_text import parse_number
+from web.query.query_values import TRUE_TEXTS
 
 MODES: tuple[str, ...] = ("guess", "which", "find")
 QUIZ_PARAMS: tuple[str, ...] = ("quiz", "question", "pick", "guess", "guessed", "next")
@@ -32,7 +33,6 @@ LETTERS = "ABCD"
 QUESTION = re.compile(r"[0-9a-f]{16}-[0-9a-f]{24}")
 """A question's code: 16 hex digits of seed, a hyphen, 24 hex digits of its HMAC."""
 QUESTION_RULE = "must be a question's code as the page wrote it: 16 hex digits, '-', 24 hex digits"
-_TRUE = frozenset({"1", "true", "on", "yes"})
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,7 @@ def read_quiz(args: Mapping[str, str], errors: dict[str, str]) -> QuizRequest:
             found["guess_text"] = text["guess"]
     if text["guessed"] and found.get("mode") == "guess":
         found["guessed"] = _pixel(text["guessed"], errors)
-    return QuizRequest(**found, next=text["next"].lower() in _TRUE)  # type: ignore[arg-type]
+    return QuizRequest(**found, next=text["next"].lower() in TRUE_TEXTS)  # type: ignore[arg-type]
 
 
 def _pixel(text: str, errors: dict[str, str]) -> tuple[int, int] | None:

@@ -249,16 +249,9 @@ class Services:
         )
 
     def explain(self, state: State, x: int, y: int) -> PixelExplanation:
-        names = ["gray"] if state.color == "gray" else ["R", "G", "B"]
+        """Output pixel (x, y) taken apart, channels named as :func:`kernels.teaching.explain.explain` names them."""
         return explain(
-            self.engine_input(state),
-            state.kernel,
-            state.options,
-            state.display,
-            x,
-            y,
-            result=self.result(state),
-            channel_names=names,
+            self.engine_input(state), state.kernel, state.options, state.display, x, y, result=self.result(state)
         )
 
     def explain_state(self, state: State, x: int, y: int) -> PixelExplanation | CombinedExplanation:
