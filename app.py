@@ -14,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from kernels import limits
 from kernels.teaching.display import SIGNED_COLOURS
 from web.page import drawing_view
+from web.page.fields import name_value
 from web.page.views import POINTING_JSON
 from web.routes import api, frame, layer_routes, pages, quiz
 from web.routes.errors import register_error_handlers
@@ -122,6 +123,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     app.jinja_env.globals["pointing_json"] = POINTING_JSON
     app.jinja_env.globals["signed_colours"] = SIGNED_COLOURS
+    app.jinja_env.globals["name_value"] = name_value
     app.before_request(watch_client)
     Compress(app)
     init_rate_limits(app)

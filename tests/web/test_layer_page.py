@@ -196,7 +196,7 @@ def test_the_form_without_javascript_goes_back_to_the_permalink(client) -> None:
     page = client.get("/?kernel=emboss&lsize=64").get_data(as_text=True)
     fields = layer_fields(page)
     lpage = unescape(
-        re.search(r'<input type="hidden" name="lpage" form="layer-form" value="([^"]*)" data-page-carry>', page)[1]
+        re.search(r'<input type="hidden" name="lpage" value="([^"]*)" form="layer-form" data-page-carry>', page)[1]
     )
     carried = dict(parse_qsl(lpage))
     assert carried["kernel"] == "emboss" and "lsize" not in carried
@@ -220,7 +220,7 @@ def test_the_form_without_javascript_goes_back_to_the_permalink(client) -> None:
 def test_the_embeds_form_goes_back_to_the_embed(client) -> None:
     page = client.get("/embed?view=layer&layer=opponents").get_data(as_text=True)
     fields = layer_fields(page)
-    fields["lpage"] = unescape(re.search(r'name="lpage" form="layer-form" value="([^"]*)" data-page-carry', page)[1])
+    fields["lpage"] = unescape(re.search(r'name="lpage" value="([^"]*)" form="layer-form" data-page-carry', page)[1])
     fields["image"] = "coffee"
     answer = client.get("/layer?" + urlencode(fields))
     target = urlsplit(answer.headers["Location"])

@@ -9,16 +9,17 @@ its regions are not among theirs, and the section asks for its own answers (``/l
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode
 
 from flask import render_template, request
-from markupsafe import Markup
 
 from kernels.errors import InputError
+from web.page.fields import Hashed, render_hashed
 from web.page.layer_view import LayerView, build_layer_view, page_carry
 from web.page.page_view import image_choices
-from web.page.regions import hashes_text, region_hashes
+from web.page.regions import digests, hashes_text
 from web.page.views import LAYER_POINTING, LAYER_REGIONS
 from web.query.layer_form import is_layer_field
 from web.query.layer_state import LayerState, parse_layer, read_layer
@@ -60,10 +61,11 @@ def plan_layer(
     return (page_query + "&" + extra if extra else page_query), state, errors
 
 
-def render_layer(view: LayerView, regions: tuple[str, ...] | None = None) -> dict[str, Markup]:
-    """The HTML of the section's regions (all, or those named)."""
+def render_layer(view: LayerView, sent: Mapping[str, str], regions: tuple[str, ...] | None = None) -> dict[str, Hashed]:
+    """The section's regions (all, or those named): each one's HTML and its hash without the field values in
+    ``sent`` (see :mod:`web.page.fields`)."""
     return {
-        region: Markup(render_template(template, v=view))
+        region: render_hashed(lambda template=template: render_template(template, v=view), sent)
         for region, template in REGIONS.items()
         if regions is None or region in regions
     }
@@ -74,8 +76,9 @@ def finish_layer(context: PageContext, view: LayerView, page_query: str) -> None
     view.page_carry = page_carry(dict(parse_qsl(page_query)), context.view)
     if view.embed:
         view.images = image_choices(layer_services().services, view.state.image)
-    view.html = render_layer(view)
-    view.hashes = hashes_text(region_hashes(view.html, request.args.to_dict(flat=True)))
+    regions = render_layer(view, request.args.to_dict(flat=True))
+    view.html = {region: hashed.html for region, hashed in regions.items()}
+    view.hashes = hashes_text(digests(regions))
     context.layer = view
 
 

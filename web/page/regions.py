@@ -4,16 +4,14 @@ an htmx answer, with a short hash so an answer can leave out the regions the bro
 
 from __future__ import annotations
 
-import hashlib
-import re
 from collections.abc import Iterable, Mapping
-from html import unescape as html_unescape
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlsplit
 
 from flask import render_template
 from markupsafe import Markup
 
+from web.page.fields import Hashed, render_hashed
 from web.page.views import REGIONS
 
 if TYPE_CHECKING:
@@ -30,14 +28,13 @@ HIDDEN = "-"
 """The hash ``X-Regions`` gives a region the page does not show now (the closed share panel): it is neither
 rendered nor sent, and the page asks for it again when it opens."""
 
-_INPUT_VALUE = re.compile(r'(<input\b[^>]*?\bname="([^"]*)"[^>]*?\bvalue=")([^"]*)(")')
 
-
-def render_regions(context: PageContext, hidden: Iterable[str] = ()) -> dict[str, Markup]:
-    """The HTML of every region the context's view (or its ``part``) has, by region id, but the hidden ones."""
+def render_regions(context: PageContext, sent: Mapping[str, str], hidden: Iterable[str] = ()) -> dict[str, Hashed]:
+    """Every region the context's view (or its ``part``) has, but the hidden ones, by region id: its HTML and
+    its hash without the field values in ``sent`` (what the request sent; see :mod:`web.page.fields`)."""
     skip = set(hidden)
     return {
-        region: Markup(render_template(TEMPLATES[region], c=context, region=region))
+        region: render_hashed(lambda region=region: render_template(TEMPLATES[region], c=context, region=region), sent)
         for region in context.regions
         if region not in skip
     }
@@ -47,11 +44,11 @@ def render_page(context: PageContext, sent: Mapping[str, str]) -> tuple[str, int
     """A whole page (``index.html``, or ``embed.html`` for a view) and its status; ``sent`` is what the request
     sent, so that the hashes leave out what the page's fields show as typed."""
     template = "embed.html" if context.view else "index.html"
-    regions = render_regions(context)
     # The page's fields hold its address's values (the selected pixels included) unless something else was typed.
     shown = dict(parse_qsl(urlsplit(context.page_url).query)) | dict(sent)
-    hashes = hashes_text(region_hashes(regions, shown))
-    return render_template(template, c=context, r=nest_regions(regions), region_hashes=hashes), context.status
+    regions = render_regions(context, shown)
+    html = nest_regions({region: hashed.html for region, hashed in regions.items()})
+    return render_template(template, c=context, r=html, region_hashes=hashes_text(digests(regions))), context.status
 
 
 def nest_regions(regions: Mapping[str, Markup]) -> dict[str, Markup]:
@@ -67,26 +64,9 @@ def nest_regions(regions: Mapping[str, Markup]) -> dict[str, Markup]:
     return nested
 
 
-def region_hash(html: str, sent: Mapping[str, str] | None = None) -> str:
-    """A short hash of a region's HTML.
-
-    An ``<input>`` whose value is the one the request sent for its name is hashed without its value: the
-    browser already shows that value (someone typed it), so a region that differs from the last answer only
-    by what was typed since is not sent again, and nothing is morphed under the person's fingers.
-    """
-    if sent:
-
-        def typed(match: re.Match[str]) -> str:
-            name, value = html_unescape(match[2]), html_unescape(match[3])
-            return match[1] + ("\0" if sent.get(name) == value else match[3]) + match[4]
-
-        html = _INPUT_VALUE.sub(typed, html)
-    return hashlib.blake2s(html.encode(), digest_size=6).hexdigest()
-
-
-def region_hashes(regions: Mapping[str, str], sent: Mapping[str, str] | None = None) -> dict[str, str]:
-    """Each region's :func:`region_hash`, by region id."""
-    return {region: region_hash(html, sent) for region, html in regions.items()}
+def digests(regions: Mapping[str, Hashed]) -> dict[str, str]:
+    """Each region's hash, by region id."""
+    return {region: hashed.digest for region, hashed in regions.items()}
 
 
 def hashes_text(hashes: Mapping[str, str]) -> str:
@@ -100,10 +80,8 @@ def read_hashes(text: str) -> dict[str, str]:
     return {region.strip(): value.strip() for region, value in pairs}
 
 
-def changed(
-    regions: Mapping[str, str], hashes: Mapping[str, str], shown: Mapping[str, str]
-) -> Iterable[tuple[str, str, str]]:
+def changed(regions: Mapping[str, Hashed], shown: Mapping[str, str]) -> Iterable[tuple[str, str, str]]:
     """(region, swap style, html) for each region whose hash differs from what the browser shows."""
-    for region, html in regions.items():
-        if shown.get(region) != hashes[region]:
-            yield region, "innerHTML" if region in REPLACED_WHOLE else "innerMorph", html
+    for region, hashed in regions.items():
+        if shown.get(region) != hashed.digest:
+            yield region, "innerHTML" if region in REPLACED_WHOLE else "innerMorph", hashed.html

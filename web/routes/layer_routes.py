@@ -30,7 +30,7 @@ from web.page.layer_page import POINTING, finish_layer, render_layer
 from web.page.layer_view import build_layer_view, filter_titles
 from web.page.page_context import build_context, plan_page
 from web.page.page_view import image_choices
-from web.page.regions import changed, hashes_text, read_hashes, region_hashes, render_page
+from web.page.regions import changed, digests, hashes_text, read_hashes, render_page
 from web.query.layer_form import LayerForm, is_layer_field, read_layer_form
 from web.query.layer_state import LAYER_PARAMS, LayerState, parse_layer
 from web.query.state import DEFAULT_IMAGE, parse_state
@@ -203,13 +203,12 @@ def fragment() -> Response:
         names = None
     if embed:
         view.images = image_choices(services.services, view.state.image)
-    regions = render_layer(view, names)
-    hashes = region_hashes(regions, args)
+    regions = render_layer(view, args, names)
     shown = read_hashes(request.headers.get("X-Layer-Regions", ""))
     body = render_template(
         "partials/layer_fragment.html",
-        changed=list(changed(regions, hashes, shown)),
-        hashes=hashes_text({**shown, **hashes}),
+        changed=list(changed(regions, shown)),
+        hashes=hashes_text({**shown, **digests(regions)}),
     )
     headers = {"Cache-Control": "no-store"}
     if not view.errors:

@@ -17,7 +17,7 @@ from kernels import limits
 from kernels.errors import InputError
 from web.page.page_context import PageContext, build_context, plan_page
 from web.page.pictures import keep_sources, kept_sources, picture_state
-from web.page.regions import HIDDEN, changed, hashes_text, read_hashes, region_hashes, render_page, render_regions
+from web.page.regions import HIDDEN, changed, digests, hashes_text, read_hashes, render_page, render_regions
 from web.query.page_state import FORM_PARAMS
 from web.query.quiz_params import QUIZ_PARAMS
 from web.query.state import CELL_NAME, DEFAULT_IMAGE
@@ -102,9 +102,8 @@ def fragment() -> Response:
     hidden = [region for region, value in shown.items() if value == HIDDEN]
     context = build_context(services(), plan)
     keep_sources(context, kept_sources(services(), plan, request.headers.get("X-Pictures", "")))
-    regions = render_regions(context, hidden)
-    hashes = region_hashes(regions, args)
-    body = render_template("fragment.html", changed=list(changed(regions, hashes, shown)), hashes=hashes_text(hashes))
+    regions = render_regions(context, args, hidden)
+    body = render_template("fragment.html", changed=list(changed(regions, shown)), hashes=hashes_text(digests(regions)))
     return Response(body, status=plan.status, headers=headers, mimetype="text/html")
 
 
