@@ -127,3 +127,12 @@ def test_combine_without_a_known_partner_asks_for_the_second_kernel(client):
     response = client.get(f"/?{PHOTO}&kernel=sharpen&combine=magnitude")
     assert response.status_code == 400
     assert tags(response.data).by_id("err-kernel2").tag == "p"
+
+
+def test_the_direction_wheel_and_the_kernel_axes_write_negative_numbers_with_a_real_minus(client):
+    page = client.get("/?kernel=sobel-left&combine=direction").get_data(as_text=True)
+    wheel = page[page.index('class="hue-legend"') : page.index("</figure>", page.index('class="hue-legend"'))]
+    assert "180° right, −90° below, 0° left, 90° above" in wheel and "-90" not in wheel
+    editor = tags(page).by_id("kernel-editor")
+    axes = page[page.index('id="kernel-editor"') :].split("<tbody", 1)[0]
+    assert editor is not None and ">−1</th>" in axes and ">+1</th>" in axes and ">0</th>" in axes

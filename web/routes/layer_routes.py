@@ -22,7 +22,6 @@ from flask import Blueprint, Flask, Response, jsonify, redirect, render_template
 
 from kernels import limits
 from kernels.errors import InputError
-from kernels.library.kernel_text import format_for_people
 from kernels.teaching.layer import pooled_shape, validate_layer
 from kernels.teaching.layer_explain import explain_pixel
 from web.page.layer_code import export_state
@@ -244,7 +243,6 @@ def register(app: Flask) -> None:
     app.register_blueprint(bp)
     app.jinja_env.globals["layer_params"] = LAYER_PARAMS
     app.jinja_env.globals["layer_field_id"] = field_id
-    app.jinja_env.filters["num"] = format_for_people
 
 
 def _page_with(page_args: Mapping[str, str], form: LayerForm) -> tuple[str, int]:
