@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from web.page.views import LAYER_POINTING, LAYER_REGIONS, PAGE_VIEWS, REGIONS, REGIONS_OF_PART
+from web.query.page_state import VIEWS
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
@@ -31,3 +32,8 @@ def test_a_nested_region_sits_in_a_region_of_every_view_that_shows_it():
 def test_the_layer_answers_pointing_with_its_own_regions():
     assert set(LAYER_POINTING) <= set(LAYER_REGIONS)
     assert not set(LAYER_REGIONS) & set(REGIONS)
+
+
+def test_the_view_names_the_request_accepts_are_the_views_described():
+    # web.query reads ``view=`` before any page is built, so it keeps the names; the registry describes each.
+    assert set(VIEWS) == set(PAGE_VIEWS) - {None}
