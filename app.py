@@ -13,7 +13,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from kernels import limits
 from kernels.library.kernel_text import format_for_people
-from kernels.teaching.display import SIGNED_COLOURS
+from kernels.options import EDGE_WORDS
+from kernels.teaching.display import DISPLAY_WORDS, SIGNED_COLOURS
 from web.page import drawing_view
 from web.page.fields import name_value
 from web.page.views import POINTING_JSON
@@ -124,6 +125,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     app.jinja_env.globals["pointing_json"] = POINTING_JSON
     app.jinja_env.globals["signed_colours"] = SIGNED_COLOURS
+    app.jinja_env.globals["edge_words"] = EDGE_WORDS
+    app.jinja_env.globals["display_words"] = DISPLAY_WORDS
     app.jinja_env.globals["name_value"] = name_value
     app.jinja_env.filters["num"] = format_for_people  # every number a person reads, one minus sign
     app.before_request(watch_client)

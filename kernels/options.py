@@ -15,6 +15,32 @@ DISPLAYS: tuple[str, ...] = ("clamp", "abs", "midgray", "stretch", "signed")
 
 
 @dataclass(frozen=True)
+class EdgeWords:
+    """One edge mode in words: its ``title``; ``menu``, what to do past the border, as a menu completes "Past
+    the border, read"; and ``past``, what the window finds there, as a phrase that follows the mode's name in
+    parentheses or after a colon."""
+
+    title: str
+    menu: str
+    past: str
+
+
+EDGE_WORDS: dict[str, EdgeWords] = {
+    "extend": EdgeWords("Extend", "repeat the edge pixel", "the edge pixel repeated"),
+    "wrap": EdgeWords("Wrap", "tile the picture", "the picture tiled, the far side coming round"),
+    "mirror": EdgeWords(
+        "Mirror", "reflect, edge not repeated", "reflected about the edge pixel, which is not repeated"
+    ),
+    "symmetric": EdgeWords("Symmetric", "reflect, edge repeated", "reflected with the edge pixel repeated"),
+    "constant": EdgeWords("Constant", "a fixed value", "a fixed value c"),
+    "crop": EdgeWords("Crop", "skip border pixels (output shrinks)", "no output where the window would stick out"),
+    "kernel-crop": EdgeWords("Kernel crop", "leave outside taps out", "the taps outside left out, the sum rescaled"),
+}
+"""Each of :data:`EDGE_MODES` in words, worded once: the options menu, the seven tables of the edge modes and
+the code and notes the exports write all read them."""
+
+
+@dataclass(frozen=True)
 class Options:
     """How to run the kernel over the image.
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from kernels.exports.plan import Plan, describe, num, write_kernel
+from kernels.options import EDGE_WORDS
 
 GRID = 5
 """Side of GIMP's matrix, in cells."""
@@ -116,12 +117,10 @@ def gimp_values(plan: Plan, image_shape: tuple[int, ...] | None) -> tuple[str, l
         border = "Black"
     else:
         border = "Clamp"
-        what = {
-            "mirror": "mirror (reflected without repeating the edge pixel)",
-            "symmetric": "symmetric (reflected with the edge pixel repeated)",
-            "constant": f"constant with fill {num(o.cval)} (only 0 = Black and 255 = White exist)",
-            "kernel-crop": "kernel-crop (taps outside skipped, the sum rescaled)",
-        }[edge]
+        if edge == "constant":
+            what = f"constant with fill {num(o.cval)} (only 0 = Black and 255 = White exist)"
+        else:
+            what = f"{edge} ({EDGE_WORDS[edge].past})"
         notes.append(f"GIMP has no {what} border: Clamp is the nearest, so pixels near the border differ.")
     names = {"Clamp": "Clamp (Extend in GIMP 2.8)", "Loop": "Loop (Wrap in GIMP 2.8)"}
     lines.append(f"Border: {names.get(border, border)}")

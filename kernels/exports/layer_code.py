@@ -17,6 +17,7 @@ import numpy as np
 from kernels.errors import InputError
 from kernels.exports.code import wrap_comment
 from kernels.library.kernel_text import format_number
+from kernels.options import EDGE_WORDS
 from kernels.teaching.layer import Layer
 
 FORMATS = ("numpy", "pytorch")
@@ -26,15 +27,6 @@ NUMPY_PAD_MODES = {"extend": "edge", "wrap": "wrap", "mirror": "reflect", "symme
 """``np.pad`` mode for each edge mode that reads a pixel past the border."""
 TORCH_PADDING_MODES = {"constant": "zeros", "extend": "replicate", "wrap": "circular", "mirror": "reflect"}
 """``nn.Conv2d(padding_mode=…)`` for each edge mode PyTorch pads by itself."""
-EDGE_WORDS = {
-    "constant": "zeros past the border",
-    "extend": "the edge pixel repeated",
-    "wrap": "the picture tiled",
-    "mirror": "reflected about the edge pixel",
-    "symmetric": "reflected with the edge pixel repeated",
-    "crop": "none: only positions where the whole filter fits",
-    "kernel-crop": "taps past the border skipped, the sum rescaled",
-}
 _SIMPLE_FRACTION = re.compile(r"-?\d{1,15}/\d{1,15}")
 
 
@@ -78,13 +70,17 @@ def _bias_line(layer: Layer, texts: Sequence[str] | None, array: str) -> str:
     return f"bias = {array}([{', '.join(values)}], dtype={dtype})  # one per filter"
 
 
+def _edge_words(edge: str) -> str:
+    return "zeros past the border" if edge == "constant" else EDGE_WORDS[edge].past  # the layer pads with 0
+
+
 def _header(layer: Layer, library: str, input_text: str, notes: list[str]) -> list[str]:
     count, per_group, kh, kw = np.shape(layer.weights)
     pool = {"none": "no pooling", "max": "2×2 max pooling", "avg": "2×2 average pooling"}[layer.pool]
     settings = (
         f"{count} filter{'s' if count > 1 else ''} of {kh}×{kw}×{per_group}, groups={layer.groups}, "
         f"stride {layer.stride[0]},{layer.stride[1]}, dilation {layer.dilation[0]},{layer.dilation[1]}, "
-        f"edges: {layer.edge} ({EDGE_WORDS[layer.edge]}), activation: {layer.activation}, {pool}"
+        f"edges: {layer.edge} ({_edge_words(layer.edge)}), activation: {layer.activation}, {pool}"
     )
     lines = [
         f"# One convolutional layer as Image Kernels computes it, reproduced with {library}.",

@@ -31,7 +31,7 @@ MAX_KERNEL_CELLS = 10_000
 """Most kernel cells written on a command line (dilation can spread a kernel over 1985×1985 pixels; one
 argument of a Linux command line may hold 128 KiB)."""
 
-EDGE_WORDS = {
+VIRTUAL_PIXEL_WORDS = {
     "Edge": "past the border, read the nearest edge pixel",
     "Tile": "past the border, read the image tiled (wrapped around)",
     "Mirror": "past the border, read the image reflected with its edge pixel repeated",
@@ -181,7 +181,7 @@ def imagemagick_command(plan: Plan, image_shape: tuple[int, ...] | None, query: 
             steps += morphology() + reshape(index)
 
     explain = [
-        f'-virtual-pixel {virtual}: {EDGE_WORDS[virtual]} (the app\'s edge mode "{edge}").',
+        f'-virtual-pixel {virtual}: {VIRTUAL_PIXEL_WORDS[virtual]} (the app\'s edge mode "{edge}").',
     ]
     if scale != 1:
         d = written.denominator

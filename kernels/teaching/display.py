@@ -16,6 +16,8 @@ person hovers over and the number printed beside it always agree.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from kernels.errors import InputError
@@ -25,6 +27,28 @@ SIGNED_COLOURS_FROM_ZERO = "white at 0, orange above 0"
 SIGNED_COLOURS = "blue below 0, " + SIGNED_COLOURS_FROM_ZERO
 """The signed display's colours in words: the one wording every page and legend uses (the shorter one for
 values that are never negative)."""
+
+
+@dataclass(frozen=True)
+class DisplayWords:
+    """One display in words: ``menu`` completes "Turn values into pixels by"; ``rule`` says what becomes of
+    a raw value, written ``{v}``."""
+
+    menu: str
+    rule: str
+
+
+_WITHIN = "rounded and kept within 0\u2060…\u2060255"  # word joiners: 0…255 never breaks across lines
+DISPLAY_WORDS: dict[str, DisplayWords] = {
+    "clamp": DisplayWords("Clipping to 0…255", _WITHIN),
+    "abs": DisplayWords("Absolute value, then clipping", "|{v}| " + _WITHIN),
+    "midgray": DisplayWords("Adding 128 (0 becomes mid-grey)", "{v} + 128, " + _WITHIN),
+    "stretch": DisplayWords(
+        "Stretching lowest…highest to 0…255", "the output's lowest…highest values stretched to 0…255"
+    ),
+    "signed": DisplayWords("Colour by sign (grey pictures)", SIGNED_COLOURS),
+}
+"""Each of :data:`~kernels.options.DISPLAYS` in words, worded once beside the colour map."""
 
 _SIGNED_ANCHORS = (  # (position in −1…1, sRGB): blue and orange stay apart for red–green colour blindness
     (-1.0, (8, 69, 148)),

@@ -15,7 +15,7 @@ from kernels.engine import filter_image
 from kernels.errors import InputError
 from kernels.exports import FORMATS, export
 from kernels.exports.plan import write_kernel
-from kernels.options import EDGE_MODES, Options
+from kernels.options import EDGE_MODES, EDGE_WORDS, Options
 from tests.kernels.test_export_python import GRAY, KERNELS
 
 BLUR = np.array([[1, 2, 1], [2, 4, 2], [1, 2, 1]]) / 16
@@ -212,3 +212,10 @@ def test_written_kernels_are_exact(numerators, denominator) -> None:
     written = write_kernel(kernel)
     cells = np.array([[float(c) for c in row] for row in written.cells])
     np.testing.assert_array_equal(cells / written.denominator, kernel)
+
+
+@pytest.mark.parametrize("edge", ["mirror", "symmetric", "kernel-crop"])
+def test_gimp_says_which_edge_mode_it_has_no_border_for_in_the_apps_words(edge: str) -> None:
+    blur = np.ones((3, 3))  # kernel-crop rescales only a kernel whose sum is not 0
+    text = export("gimp", blur, Options(edge=edge), "gray", "clamp", "x").text
+    assert f"GIMP has no {edge} ({EDGE_WORDS[edge].past}) border" in text

@@ -20,7 +20,7 @@ import pytest
 
 from kernels.exports.layer_code import export_layer
 from kernels.library.layer_presets import DIGITS_PATH, load_banks, matching_bank
-from kernels.options import EDGE_MODES
+from kernels.options import EDGE_MODES, EDGE_WORDS
 from kernels.teaching.layer import Layer, run_layer, validate_layer
 from tests.oracles import valid_conv2d
 from tests.torch_stand_in import install, tensor
@@ -66,6 +66,14 @@ def test_numpy_snippet_reproduces_the_maps(edge) -> None:
         text = export_layer("numpy", layer, "a test picture.").text
         ast.parse(text)
         assert_same_maps(run_snippet(text, image), image, layer)
+
+
+@pytest.mark.parametrize("edge", EDGE_MODES)
+def test_a_snippet_words_its_edge_mode_as_the_page_does(edge) -> None:
+    _, layer = layers_for(edge, np.random.default_rng(0))[0]
+    words = "zeros past the border" if edge == "constant" else EDGE_WORDS[edge].past  # the layer pads with 0
+    for library in ("numpy", "pytorch"):
+        assert f"edges: {edge} ({words})," in " ".join(export_layer(library, layer, "x").text.replace("#", "").split())
 
 
 def test_snippets_keep_fractions_as_typed_and_name_the_filters() -> None:

@@ -9,7 +9,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from kernels.teaching.display import SIGNED_COLOURS, SIGNED_COLOURS_FROM_ZERO
+from kernels.options import EDGE_WORDS
+from kernels.teaching.display import DISPLAY_WORDS, SIGNED_COLOURS, SIGNED_COLOURS_FROM_ZERO
 from web.page.histogram_view import CHAR_WIDTH
 from web.page.views import VIEW_TITLES
 
@@ -119,3 +120,23 @@ def test_an_embed_and_its_snippet_share_one_title(client, view):
     assert f"<h1>{title}</h1>" in embed and f"<title>{title} · Image Kernels</title>" in embed
     page = html.unescape(client.get("/").get_data(as_text=True))
     assert f'title="Image Kernels: {title}"' in page
+
+
+def test_the_edge_modes_are_worded_once_in_the_menu_and_the_seven_tables(client):
+    page = html.unescape(client.get("/?image=face&kernel=blur").get_data(as_text=True))
+    menu = re.findall(
+        r'<option value="([a-z-]+)"[^>]*>([^<]*)</option>', page.split('id="edge"', 1)[1].split("</select>")[0]
+    )
+    assert menu == [(mode, f"{words.title}: {words.menu}") for mode, words in EDGE_WORDS.items()]
+    captions = re.findall(r'<caption id="edge-cap-[^"]*"><strong>([^<]*)</strong>.*?"edge-what">([^<]*)<', page, re.S)
+    assert [(title, text) for title, text in captions] == [(w.title, w.past) for w in EDGE_WORDS.values()]
+
+
+def test_the_displays_are_worded_once_in_the_menu_and_the_panel(client):
+    for display, words in DISPLAY_WORDS.items():
+        page = client.get(f"/?image=face&color=gray&kernel=sobel-left&display={display}").get_data(as_text=True)
+        menu = page.split('id="display"', 1)[1].split("</select>")[0]
+        assert list(DISPLAY_WORDS) == re.findall(r'<option value="([a-z]+)"', menu)
+        assert f">{words.menu}</option>" in html.unescape(menu)
+        rule = re.escape(words.rule).replace(re.escape("{v}"), "[0-9−.]+")  # the pointed pixel's raw value
+        assert re.search(rule, html.unescape(page)), display

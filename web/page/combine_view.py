@@ -19,7 +19,7 @@ import numpy as np
 
 from imaging.images import encode_png
 from kernels.library.presets import Preset
-from kernels.teaching.display import SIGNED_COLOURS_FROM_ZERO
+from kernels.teaching.display import DISPLAY_WORDS, SIGNED_COLOURS_FROM_ZERO
 from kernels.teaching.gradient import describe_pixel, direction_colours, ramp_sign
 from web.present.panel import CHANNEL_TITLES, Panel, build_panel, fmt
 from web.query.kernel_choice import KernelChoice, conventional_x
@@ -212,13 +212,10 @@ def _sq(text: str) -> str:
 def _display_note(state: State) -> str:
     if state.combine == "direction":
         return "hue from the direction, brightness from the magnitude (the strongest edge is brightest)"
-    return {
-        "clamp": "rounded and kept within 0\u2060…\u2060255",
-        "abs": "rounded and kept within 0\u2060…\u2060255 (a magnitude is never negative)",
-        "midgray": "plus 128, rounded and kept within 0\u2060…\u2060255",
-        "stretch": "the output's lowest…highest magnitudes stretched to 0…255",
-        "signed": f"{SIGNED_COLOURS_FROM_ZERO} (a magnitude is never below 0)",
-    }.get(state.display, "")
+    if state.display == "signed":
+        return f"{SIGNED_COLOURS_FROM_ZERO} (a magnitude is never below 0)"
+    rule = DISPLAY_WORDS[state.display].rule.format(v="magnitude")
+    return f"{rule} (a magnitude is never negative)" if state.display == "abs" else rule
 
 
 def orientation(state: State, presets: Mapping[str, Preset]) -> Orientation | None:

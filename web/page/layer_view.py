@@ -17,10 +17,10 @@ import numpy as np
 from flask import url_for
 
 from kernels.errors import InputError
-from kernels.exports.layer_code import LayerExport
+from kernels.exports.layer_code import TORCH_PADDING_MODES, LayerExport
 from kernels.library.kernel_text import format_for_people
 from kernels.library.layer_presets import Bank, load_banks
-from kernels.options import EDGE_MODES
+from kernels.options import EDGE_MODES, EDGE_WORDS
 from kernels.teaching.display import SIGNED_COLOURS, stored_value
 from kernels.teaching.layer import FILTER_SIDES, MAX_FILTERS, POOL_SIZE, LayerResult
 from kernels.teaching.layer_explain import LayerPixel, PoolPixel, explain_pixel, explain_pool
@@ -35,15 +35,17 @@ MAP_SHORT = {"pre": "sum + bias", "act": "after ReLU", "pool": "pooled"}
 """The maps in the chosen pixel's menu, where the column is narrow."""
 ACTIVATION_TITLES = {"relu": "ReLU: max(value, 0)", "none": "None: the sums as they are"}
 POOL_TITLES = {"max": "Max, 2×2, stride 2", "avg": "Average, 2×2, stride 2", "none": "None"}
-EDGE_TITLES = {
-    "constant": "Zeros (Conv2d's default)",
-    "extend": "Extend (replicate)",
-    "wrap": "Wrap (circular)",
-    "mirror": "Mirror (reflect)",
-    "symmetric": "Symmetric",
-    "crop": "Crop (valid, no padding)",
-    "kernel-crop": "Kernel crop",
-}
+
+
+def _edge_title(mode: str) -> str:
+    """An edge mode as the layer's menu names it: with PyTorch's name where it has one; the layer pads with 0."""
+    if mode == "constant":
+        return "Zeros (Conv2d's default)"
+    torch = "valid, no padding" if mode == "crop" else TORCH_PADDING_MODES.get(mode)
+    return f"{EDGE_WORDS[mode].title} ({torch})" if torch else EDGE_WORDS[mode].title
+
+
+EDGE_TITLES = {mode: _edge_title(mode) for mode in EDGE_MODES}
 LAYER_SIZES = (64, 128, 256, 512)
 """Working sizes the section's menu offers (a link may ask for any from 32 to 4096)."""
 MAX_TAP_TABLE = 27

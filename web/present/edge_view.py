@@ -14,22 +14,12 @@ import numpy as np
 
 from kernels.engine import plan
 from kernels.engine.padding import INDEX_MODES, pad, source_index
-from kernels.options import EDGE_MODES, Options
+from kernels.options import EDGE_MODES, EDGE_WORDS, Options
 from web.present.panel import fmt, shade
 
 IMAGE_CELLS = 3
 """Image rows and columns shown after the padding."""
 MIN_PAD, MAX_PAD = 2, 5
-
-EDGE_TITLES = {
-    "extend": ("Extend", "repeats the edge pixel"),
-    "wrap": ("Wrap", "tiles the picture: the far side comes round"),
-    "mirror": ("Mirror", "reflects, the edge pixel not repeated"),
-    "symmetric": ("Symmetric", "reflects, the edge pixel repeated"),
-    "constant": ("Constant", "a fixed value c"),
-    "crop": ("Crop", "reads nothing past the border: no output where the window would stick out"),
-    "kernel-crop": ("Kernel crop", "leaves the outside taps out and rescales the sum"),
-}
 
 
 @dataclass
@@ -107,7 +97,7 @@ def build_edge_comparison(image: np.ndarray, kernel_shape: tuple[int, int], opti
                     source = (int(src_rows[i]), int(src_cols[j])) if src_rows is not None else None
                     row.append(_padded(mode, float(corner[i, j]), x, y, source, options.cval))
             rows.append(row)
-        title, text = EDGE_TITLES[mode]
+        title, text = EDGE_WORDS[mode].title, EDGE_WORDS[mode].past
         note = ""
         if mode == "crop":
             spans = [(k - 1) * d + 1 for k, d in zip(kernel_shape, options.dilation, strict=True)]

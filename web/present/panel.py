@@ -19,7 +19,7 @@ import numpy as np
 from kernels.engine.kernelcrop import kernel_sum
 from kernels.library.kernel_text import format_for_people as fmt
 from kernels.options import Options
-from kernels.teaching.display import SIGNED_COLOURS
+from kernels.teaching.display import DISPLAY_WORDS
 from kernels.teaching.explain import ChannelExplanation, PixelExplanation
 
 if TYPE_CHECKING:
@@ -338,21 +338,12 @@ def _value_steps(options: Options, ch: ChannelExplanation, scale: float) -> str:
     return "the sum " + ", ".join(parts)
 
 
-_DISPLAY_RULES = {
-    "clamp": "rounded and kept within 0\u2060…\u2060255",
-    "abs": "|{v}| rounded and kept within 0\u2060…\u2060255",
-    "midgray": "{v} + 128, rounded and kept within 0\u2060…\u2060255",
-    "stretch": "the output's lowest…highest values stretched to 0…255",
-    "signed": SIGNED_COLOURS,
-}
-
-
 def _display_note(value: float, display: str) -> str:
-    return _DISPLAY_RULES.get(display, "").format(v=fmt(value))
+    return DISPLAY_WORDS[display].rule.format(v=fmt(value)) if display in DISPLAY_WORDS else ""
 
 
 def _display_rule(display: str) -> str:
-    return _DISPLAY_RULES.get(display, "").format(v="value")
+    return DISPLAY_WORDS[display].rule.format(v="value") if display in DISPLAY_WORDS else ""
 
 
 def _clip_note(value: float, display: str) -> str:
