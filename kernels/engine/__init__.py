@@ -1,4 +1,4 @@
-"""The convolution engine's one door: :func:`filter_image`, its checks and its plan.
+"""The convolution engine's one door: :func:`filter_image`, its checks and its plan of passes.
 
 Everything a caller needs is imported from here; the modules beside this one are the engine's own
 parts (the three methods, padding, geometry, precision bounds, the cost model and the worker pool)
@@ -14,7 +14,7 @@ from kernels.engine.filtering import (
     effective_weights,
     filter_image,
     output_shape,
-    plan,
+    plan_passes,
     validate,
 )
 
@@ -26,6 +26,6 @@ __all__ = [
     "effective_weights",
     "filter_image",
     "output_shape",
-    "plan",
+    "plan_passes",
     "validate",
 ]

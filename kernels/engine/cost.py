@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from kernels.engine import methods
-from kernels.engine.filtering import effective_weights, plan
+from kernels.engine.filtering import effective_weights, plan_passes
 from kernels.engine.separable import rank_one_factors
 from kernels.options import Options
 
@@ -40,7 +40,7 @@ def filter_cost(image_shape: tuple[int, ...], kernel: np.ndarray, options: Optio
 
     The arguments must already be valid (see :func:`kernels.engine.filtering.validate`).
     """
-    passes = plan(tuple(image_shape[:2]), np.shape(kernel), options)
+    passes = plan_passes(tuple(image_shape[:2]), np.shape(kernel), options)
     weights, _ = effective_weights(np.asarray(kernel, dtype=np.float64), options)
     scaled = weights / float(options.divisor)
     separable = rank_one_factors(weights) is not None

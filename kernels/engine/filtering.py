@@ -175,7 +175,7 @@ def _checked_plan(image_shape: tuple[int, ...], kernel: np.ndarray, options: Opt
             raise InputError(
                 "origin", f"must lie inside the {kh}×{kw} kernel: row 0…{kh - 1}, column 0…{kw - 1}", f"{oy},{ox}"
             )
-    return plan(tuple(image_shape[:2]), kernel.shape, options)
+    return plan_passes(tuple(image_shape[:2]), kernel.shape, options)
 
 
 def effective_weights(kernel: np.ndarray, options: Options) -> tuple[np.ndarray, tuple[int, int]]:
@@ -192,7 +192,7 @@ def effective_weights(kernel: np.ndarray, options: Options) -> tuple[np.ndarray,
     return weights, (int(oy), int(ox))
 
 
-def plan(image_shape: tuple[int, int], kernel_shape: tuple[int, int], options: Options) -> list[PassGeometry]:
+def plan_passes(image_shape: tuple[int, int], kernel_shape: tuple[int, int], options: Options) -> list[PassGeometry]:
     """The geometry of every pass (repeat passes read the previous pass's output)."""
     kh, kw = kernel_shape
     origin = options.origin if options.origin is not None else (kh // 2, kw // 2)
@@ -212,7 +212,7 @@ def plan(image_shape: tuple[int, int], kernel_shape: tuple[int, int], options: O
 
 def output_shape(image_shape: tuple[int, int], kernel_shape: tuple[int, int], options: Options) -> tuple[int, int]:
     """(height, width) of the result after every pass: the image's, or smaller with crop or a stride."""
-    return plan(tuple(image_shape[:2]), tuple(kernel_shape), options)[-1].out_shape
+    return plan_passes(tuple(image_shape[:2]), tuple(kernel_shape), options)[-1].out_shape
 
 
 def _value_range(values: np.ndarray) -> tuple[float, float]:

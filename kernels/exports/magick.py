@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from kernels.engine import plan as plan_passes
+from kernels.engine import plan_passes
 from kernels.engine.fftconv import dilate
 from kernels.exports.code import wrap_comment
 from kernels.exports.plan import Plan, WrittenKernel, describe, num, write_kernel

@@ -6,7 +6,7 @@ directly (each note is also written at the top of the snippet, and emulated in t
 
 from __future__ import annotations
 
-from kernels.engine import plan as plan_passes
+from kernels.engine import plan_passes
 from kernels.exports.code import (
     crop_slice,
     finish_pass_lines,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kernels.engine import FilterResult, filter_image, plan
+from kernels.engine import FilterResult, filter_image, plan_passes
 from kernels.engine.kernelcrop import used_scale
 from kernels.engine.padding import source_index
 from kernels.errors import InputError
@@ -183,7 +183,7 @@ def explain(
     check_display(display, channels)
     names = list(channel_names) if channel_names is not None else _default_names(channels)
 
-    geometry = plan(image.shape[:2], result.weights.shape, options)[-1]
+    geometry = plan_passes(image.shape[:2], result.weights.shape, options)[-1]
     source = result.last_input if result.last_input.ndim == 3 else result.last_input[:, :, None]
     in_h, in_w = geometry.image_shape
     input_y, input_x = geometry.input_position(y, x)

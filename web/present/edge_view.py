@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from kernels.engine import plan
+from kernels.engine import plan_passes
 from kernels.engine.padding import INDEX_MODES, pad, source_index
 from kernels.options import EDGE_MODES, EDGE_WORDS, Options
 from web.present.panel import fmt, shade
@@ -64,7 +64,7 @@ class EdgeComparison:
 def reach(image_shape: tuple[int, int], kernel_shape: tuple[int, int], options: Options) -> tuple[int, int]:
     """(rows, columns) the window reads above row 0 and left of column 0 for the first output pixel."""
     free = replace(options, edge="extend", repeat=1, stride=(1, 1))
-    geometry = plan(image_shape, kernel_shape, free)[0]
+    geometry = plan_passes(image_shape, kernel_shape, free)[0]
     return geometry.pad_rows[0], geometry.pad_cols[0]
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kernels.engine import effective_weights, plan
+from kernels.engine import effective_weights, plan_passes
 from kernels.library.kernel_text import format_for_people
 from kernels.library.presets import Preset
 from kernels.options import Options
@@ -50,7 +50,7 @@ def output_formula(image_shape: tuple[int, int], kernel_shape: tuple[int, int], 
     """
     crop = options.edge == "crop"
     passes = []
-    for geometry in plan(image_shape, kernel_shape, options):
+    for geometry in plan_passes(image_shape, kernel_shape, options):
         (h, w), (kh, kw) = geometry.image_shape, geometry.kernel_shape
         (oy, ox), (dy, dx), (sy, sx) = geometry.origin, geometry.dilation, geometry.stride
         passes.append(
