@@ -131,17 +131,25 @@ class CombinedExplanation:
         return {**self.gx.to_json(), "channels": channels, "combined": self.combined}
 
 
-def _default_names(channels: int) -> list[str]:
+def default_channel_names(channels: int, single: str = "gray") -> list[str]:
+    """``[single]`` for one channel, ``["R", "G", "B"]`` for three, else ``channel 0``…
+
+    ``/api/explain`` names a single channel "gray" (as ``color=gray``) and the layer's API "grey": both are
+    public, so each keeps its spelling.
+    """
     if channels == 1:
-        return ["gray"]
+        return [single]
     if channels == 3:
         return ["R", "G", "B"]
     return [f"channel {index}" for index in range(channels)]
 
 
-def _check_position(name: str, value: int, size: int) -> None:
+def check_index(field: str, value: int, size: int, what: str) -> int:
+    """``value`` as an int; :class:`InputError` (under ``field``) unless it is an integer from 0 to size − 1.
+    ``what`` names it in the message: "an output column"."""
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or not 0 <= value < size:
-        raise InputError(name, f"must be an output {'column' if name == 'x' else 'row'} from 0 to {size - 1}", value)
+        raise InputError(field, f"must be {what} from 0 to {size - 1}", value)
+    return int(value)
 
 
 def explain(
@@ -177,11 +185,11 @@ def explain(
         result = filter_image(image, kernel, options)
     raw = result.raw
     height, width = raw.shape[:2]
-    _check_position("x", x, width)
-    _check_position("y", y, height)
+    check_index("x", x, width, "an output column")
+    check_index("y", y, height, "an output row")
     channels = raw.shape[2] if raw.ndim == 3 else 1
     check_display(display, channels)
-    names = list(channel_names) if channel_names is not None else _default_names(channels)
+    names = list(channel_names) if channel_names is not None else default_channel_names(channels)
 
     geometry = plan_passes(image.shape[:2], result.weights.shape, options)[-1]
     source = result.last_input if result.last_input.ndim == 3 else result.last_input[:, :, None]

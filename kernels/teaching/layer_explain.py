@@ -17,6 +17,7 @@ import numpy as np
 from kernels.engine.kernelcrop import used_scale
 from kernels.engine.padding import source_index
 from kernels.errors import InputError
+from kernels.teaching.explain import check_index, default_channel_names
 from kernels.teaching.layer import POOL_SIZE, Layer, LayerResult
 
 MAPS = ("pre", "act", "pool")
@@ -133,15 +134,6 @@ class LayerPixel:
         return asdict(self)
 
 
-def channel_names(channels: int) -> list[str]:
-    """``["grey"]`` for one channel, ``["R", "G", "B"]`` for three, else ``channel 0``…"""
-    if channels == 1:
-        return ["grey"]
-    if channels == 3:
-        return ["R", "G", "B"]
-    return [f"channel {index}" for index in range(channels)]
-
-
 def _row(layer: Layer, result: LayerResult, f: int) -> int:
     """Where filter ``f``'s maps are in ``result``: at ``f`` for the whole layer's result, at 0 for the result of
     the filter alone (:func:`kernels.teaching.layer.filter_alone`)."""
@@ -151,12 +143,6 @@ def _row(layer: Layer, result: LayerResult, f: int) -> int:
     if count == 1:
         return 0
     raise ValueError(f"the result holds {count} maps: give the whole layer's ({layer.filters}) or one filter's")
-
-
-def _check(field: str, value: int, size: int, what: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or not 0 <= value < size:
-        raise InputError(field, f"must be {what} from 0 to {size - 1}", value)
-    return int(value)
 
 
 def explain_conv(image: np.ndarray, layer: Layer, result: LayerResult, f: int, x: int, y: int) -> ConvPixel:
@@ -173,7 +159,7 @@ def explain_conv(image: np.ndarray, layer: Layer, result: LayerResult, f: int, x
     if layer.edge == "kernel-crop":
         summed = weights.sum(axis=0)
         scale = float(used_scale(summed, (src_rows >= 0)[None, :], (src_cols >= 0)[None, :])[0, 0])
-    names = channel_names(layer.in_channels)
+    names = default_channel_names(layer.in_channels, single="grey")
     parts = []
     for index, channel in enumerate(layer.channels_of(f)):
         window, sources, products = [], [], []
@@ -249,13 +235,13 @@ def explain_pixel(
     """
     if map_name not in MAPS:
         raise InputError("lmap", f"must be one of {', '.join(MAPS)}", map_name)
-    f = _check("filter", f, layer.filters, "a filter index")
+    f = check_index("filter", f, layer.filters, "a filter index")
     maps = result.pooled if map_name == "pool" else result.pre
     if maps is None:
         raise InputError("lmap", "pool needs pooling: this layer has pool=none", map_name)
     height, width = maps.shape[1:]
-    x = _check("lx", x, width, "a column of the map")
-    y = _check("ly", y, height, "a row of the map")
+    x = check_index("lx", x, width, "a column of the map")
+    y = check_index("ly", y, height, "a row of the map")
     pool = None
     cx, cy = x, y
     if map_name == "pool":
