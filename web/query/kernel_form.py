@@ -30,7 +30,7 @@ from web.query.kernel_choice import (
 )
 from web.query.kernel_edit import page_tool
 from web.query.query_values import parse_int
-from web.query.state import CELL_NAME, DEFAULT_KERNEL, State
+from web.query.state import CELL_NAME, State, default_kernel
 
 MAX_GRID_SIDE = 15
 """Largest kernel side edited as a grid of inputs; larger kernels are shown as a heat map."""
@@ -115,7 +115,7 @@ def read_kernel(
         if kept is not None and generator_form.call_parts(kept)[0] == picked:
             generator = kept  # still the generator's weights unless a cell is found edited below
     else:
-        text = args.get("kernel", "").strip() or DEFAULT_KERNEL
+        text = args.get("kernel", "").strip() or default_kernel(presets)
         if text in presets:
             texts = preset_texts(presets[text])
         else:
@@ -131,7 +131,7 @@ def read_kernel(
                     texts = [[cell.strip() for cell in row.split(",")] for row in text.split(";")]
             except InputError as err:
                 errors["kernel"] = err.message
-                invalid_text, texts = text, preset_texts(presets[DEFAULT_KERNEL])
+                invalid_text, texts = text, preset_texts(presets[default_kernel(presets)])
     if choice and choice not in presets:
         errors["preset"] = f"preset: must be one of the listed kernels (received {choice!r})"
 

@@ -45,7 +45,7 @@ from web.query.layer_state import LAYER_PARAMS
 from web.query.pickers import PICKER_PARAMS, fold_pickers
 from web.query.query_values import TRUE_TEXTS, parse_int
 from web.query.quiz_params import QUIZ_PARAMS, QuizRequest, read_quiz
-from web.query.state import CELL_NAME, DEFAULT_KERNEL, State, parse_state
+from web.query.state import CELL_NAME, State, default_kernel, parse_state
 
 SELECTION_PARAMS: tuple[str, ...] = ("x", "y", "pin", "step", "px", "py", "ppin", "pstep", "cx", "cy", "cpin")
 STEPPER_PARAMS: tuple[str, ...] = ("autoplay", "speed", "loop")
@@ -163,7 +163,7 @@ def read_page(args: Mapping[str, str], presets: Mapping[str, Preset], *, embed: 
     else:
         state_args["kernel"] = kernel.param
     if kernel.invalid_text is not None:
-        state_args["kernel"] = DEFAULT_KERNEL
+        state_args["kernel"] = default_kernel(presets)
     read = kernel.choice if kernel.invalid_text is None else None
     state = record(errors, lambda: parse_state(state_args, presets, PAGE_PARAMS, kernel=read))
     tool = values.get("tool", "").strip()
