@@ -7,6 +7,7 @@ from :mod:`web.present.spectrum_words`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -44,7 +45,7 @@ def parse_n(args: Mapping[str, str]) -> int:
     text = args.get("n", "").strip()
     if text == "":
         return DEFAULT_N
-    if not text.isdigit() or int(text) not in SIZES:
+    if not re.fullmatch(r"\d{1,9}", text) or int(text) not in SIZES:
         raise InputError("n", N_RULE, text)
     return int(text)
 

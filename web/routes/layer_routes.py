@@ -15,6 +15,7 @@ partials).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from urllib.parse import parse_qsl, urlencode
 
@@ -142,7 +143,7 @@ def map_png() -> Response:
     if which not in ("pre", "act", "pool"):
         raise InputError("map", "must be one of pre, act, pool", which)
     text = request.args.get("f", "1").strip() or "1"
-    if not text.isdigit() or not 1 <= int(text) <= state.layer.filters:
+    if not re.fullmatch(r"\d{1,9}", text) or not 1 <= int(text) <= state.layer.filters:
         raise InputError("f", f"must be a filter number from 1 to {state.layer.filters}", text)
     f = int(text) - 1
     read = request.args.get("lread", "").strip()
