@@ -140,12 +140,3 @@ def test_the_displays_are_worded_once_in_the_menu_and_the_panel(client):
         assert f">{words.menu}</option>" in html.unescape(menu)
         rule = re.escape(words.rule).replace(re.escape("{v}"), "[0-9−.]+")  # the pointed pixel's raw value
         assert re.search(rule, html.unescape(page)), display
-
-
-def test_the_sections_menu_leads_to_every_numbered_section_and_the_layer(client):
-    page = client.get("/").get_data(as_text=True)
-    menu = page.split('aria-label="Sections"', 1)[1].split("</nav>", 1)[0]
-    targets = re.findall(r'href="#([^"]+)"', menu)
-    assert all(f'id="{target}"' in page for target in targets)
-    numbered = re.findall(r'<section id="([^"]+)"[^>]*>\s*<h2[^>]*><span class="step"', page)
-    assert set(numbered) <= set(targets) and {"camera", "layer"} <= set(targets)
