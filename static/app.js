@@ -20,7 +20,7 @@
 
   /* ---- the selected output pixel of section 2 ("inspect") and of the playground ("play") ---- */
 
-  // part: the one panel a pointer or key changed ("inspect" or "play"); anything else redraws every region.
+  // part: the one panel a pointer or key changed ("inspect", "play" or "compare"); anything else redraws every region.
   function send(part) {
     if (form && window.htmx) htmx.trigger(form, "pick", { part: part || "all" });
   }

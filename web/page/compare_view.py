@@ -32,12 +32,10 @@ SUGGESTED = "blur|sharpen|outline|sobel-left"
 
 @dataclass
 class CompareCard:
-    """One compared kernel: its state, its output picture and the compact panel of the selected pixel."""
+    """One compared kernel: its title, its output picture and the compact panel of the selected pixel."""
 
     index: int
     title: str
-    text: str
-    state: State
     figure: Figure
     panel: Panel
     clamped: bool
@@ -99,9 +97,8 @@ def _card(services: Services, index: int, slot: State, x: int, y: int) -> Compar
     cx, cy = min(max(x, 0), out_w - 1), min(max(y, 0), out_h - 1)
     info = services.explain(slot, cx, cy)
     panel = build_panel(info, slot.options, slot.display, result.origin, result.last_input.shape[:2])
-    text = slot.kernel_text
     preset = services.presets.get(slot.preset or "")
-    title = preset.title if preset is not None else text
+    title = preset.title if preset is not None else slot.kernel_text
     sx = slot.options.stride[1]
     scale = min(COMPARE_WIDTH / max(in_w, in_h), MAX_SCALE)
     figure = Figure(
@@ -120,7 +117,7 @@ def _card(services: Services, index: int, slot: State, x: int, y: int) -> Compar
         _pixel_mark("pixel", cx, cy, out_w, out_h, f"output pixel x {cx}, y {cy}"),
         _pixel_mark("reticle", cx, cy, out_w, out_h),
     ]
-    return CompareCard(index, title, text, slot, figure, panel, clamped=(cx, cy) != (x, y))
+    return CompareCard(index, title, figure, panel, clamped=(cx, cy) != (x, y))
 
 
 def _pixel_mark(kind: str, x: int, y: int, width: int, height: int, label: str = "") -> Mark:

@@ -19,8 +19,14 @@ from web.services.compute import Services
 WIDTH = 300.0
 """SVG user units across (the picture scales to its box)."""
 PLOT_TOP, PLOT_HEIGHT = 16.0, 52.0
+"""Where the plot starts below the top edge (room for the upper labels), and its height."""
 SIDE = 4.0
+"""The margin left and right of the plot."""
 HEIGHT = PLOT_TOP + PLOT_HEIGHT + 16.0
+"""SVG user units down: the plot and room for the lower labels."""
+PLOT_BOTTOM = PLOT_TOP + PLOT_HEIGHT
+FRAME = {"width": WIDTH, "height": HEIGHT, "side": SIDE, "top": PLOT_TOP, "bottom": PLOT_BOTTOM}
+"""The geometry ``partials/histogram.html`` draws the frame with, in the same units as the bars."""
 
 
 @dataclass
@@ -72,6 +78,10 @@ class HistogramView:
     legend: list[tuple[str, str]] = field(default_factory=list)  # (label, colour) for the signed colour map
     legend_gradient: str = ""
     data: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def frame(self) -> dict[str, float]:
+        return FRAME
 
     @property
     def summary_id(self) -> str:

@@ -1,6 +1,6 @@
 """What the options region says about the options in force: the rules in words, the value step, the output
-size with its formula (the engine's size rule, through :func:`web.present.kernel_api.output_formula`), the kernel as
-written beside the kernel as multiplied, and the edge-mode comparison.
+size with its formula (the engine's size rule, through :func:`web.present.kernel_api.output_formula`) and the
+edge-mode comparison.
 """
 
 from __future__ import annotations

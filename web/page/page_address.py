@@ -1,5 +1,5 @@
-"""A page's addresses: its permalink's query (the state, the selected pixels, the stepper and the quiz) and the
-``<iframe>`` snippets that embed its views."""
+"""A page's addresses: its permalink's query (the state, the selected pixels and the stepper; the page adds the
+quiz's own fields) and the ``<iframe>`` snippets that embed its views."""
 
 from __future__ import annotations
 

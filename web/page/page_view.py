@@ -101,7 +101,6 @@ class Figures:
     input_figure: Figure
     output_figure: Figure
     panel: Panel
-    in_size: tuple[int, int]
     out_size: tuple[int, int]
     histogram: HistogramView | None = None
 
@@ -203,7 +202,6 @@ def build_figures(services: Services, state: State, selection: Selection, area: 
         input_figure,
         output_figure,
         panel,
-        (in_h, in_w),
         (out_h, out_w),
         histogram_view(services, state, area) if values else None,
     )

@@ -40,7 +40,7 @@ def services() -> Services:
 
 
 def _state(extra: tuple[str, ...] = ()) -> State:
-    """The page state in the query (``question`` and ``extra`` read by the route), within the budget."""
+    """The page state in the query (``question`` and ``extra`` read by the route), its picture checked."""
     state = parse_state(request.args.to_dict(flat=True), services().presets, ("question", *extra))
     services().rgb_image(state.image)
     return state
