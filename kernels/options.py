@@ -18,20 +18,24 @@ DISPLAYS: tuple[str, ...] = ("clamp", "abs", "midgray", "stretch", "signed")
 class EdgeWords:
     """One edge mode in words: its ``title``; ``menu``, what to do past the border, as a menu completes "Past
     the border, read"; and ``past``, what the window finds there, as a phrase that follows the mode's name in
-    parentheses or after a colon."""
+    parentheses or after a colon; ``copied``, how a pixel read past the border relates to the image pixel it
+    copies, before that pixel's position ("mirrored from x 1, y 2"); empty for modes that copy none."""
 
     title: str
     menu: str
     past: str
+    copied: str = ""
 
 
 EDGE_WORDS: dict[str, EdgeWords] = {
-    "extend": EdgeWords("Extend", "repeat the edge pixel", "the edge pixel repeated"),
-    "wrap": EdgeWords("Wrap", "tile the picture", "the picture tiled, the far side coming round"),
+    "extend": EdgeWords("Extend", "repeat the edge pixel", "the edge pixel repeated", "copy of the edge pixel"),
+    "wrap": EdgeWords("Wrap", "tile the picture", "the picture tiled, the far side coming round", "wrapped round from"),
     "mirror": EdgeWords(
-        "Mirror", "reflect, edge not repeated", "reflected about the edge pixel, which is not repeated"
+        "Mirror", "reflect, edge not repeated", "reflected about the edge pixel, which is not repeated", "mirrored from"
     ),
-    "symmetric": EdgeWords("Symmetric", "reflect, edge repeated", "reflected with the edge pixel repeated"),
+    "symmetric": EdgeWords(
+        "Symmetric", "reflect, edge repeated", "reflected with the edge pixel repeated", "mirrored from"
+    ),
     "constant": EdgeWords("Constant", "a fixed value", "a fixed value c"),
     "crop": EdgeWords("Crop", "skip border pixels (output shrinks)", "no output where the window would stick out"),
     "kernel-crop": EdgeWords("Kernel crop", "leave outside taps out", "the taps outside left out, the sum rescaled"),

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from imaging.images import encode_png
+from kernels.library.kernel_text import MINUS
 from kernels.library.presets import Preset
 from kernels.teaching.display import DISPLAY_WORDS, SIGNED_COLOURS_FROM_ZERO
 from kernels.teaching.gradient import describe_pixel, direction_colours, ramp_sign
@@ -206,7 +207,7 @@ def _per_channel(value: float | list[float]) -> list[float]:
 
 
 def _sq(text: str) -> str:
-    return f"({text})²" if text.startswith("\u2212") else f"{text}²"
+    return f"({text})²" if text.startswith(MINUS) else f"{text}²"
 
 
 def _display_note(state: State) -> str:

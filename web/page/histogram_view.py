@@ -145,7 +145,7 @@ def build_view(hist: RawHistogram, display: str, area: str) -> HistogramView:
         view.legend = [
             (fmt(-scale), colours[1]),
             ("0", colours[128]),
-            (f"+{fmt(scale)}" if scale else "0", colours[255]),
+            (fmt(scale, signed=True), colours[255]),
         ]
         stops = ", ".join(f"{colour} {100 * (index - 1) / 254:.1f}%" for index, colour in colours.items())
         view.legend_gradient = f"linear-gradient(90deg, {stops})"
@@ -213,7 +213,7 @@ def _mapping_text(hist: RawHistogram, display: str) -> str:
     if display == "signed":
         scale = signed_scale(hist.lo, hist.hi)
         return (
-            f"Colour by sign: −{fmt(scale)} is dark blue, 0 white, +{fmt(scale)} dark orange "
+            f"Colour by sign: {fmt(-scale)} is dark blue, 0 white, {fmt(scale, signed=True)} dark orange "
             f"(the largest size, {fmt(scale)}, sets both ends)."
         )
     if display == "abs":

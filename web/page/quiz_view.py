@@ -241,7 +241,7 @@ def build_find(services: Services, state: State, token: str, secret: bytes) -> F
     view.solved = result.solved
     scale = result.scale
     if scale > 0:
-        view.legend = [f"{MINUS}{fmt(scale)}", "0", f"+{fmt(scale)}"]
+        view.legend = [fmt(-scale), "0", fmt(scale, signed=True)]
         view.legend_gradient = LEGEND_GRADIENT
     if view.solved:
         view.title, view.about = hidden.title, hidden.text

@@ -18,7 +18,7 @@ import numpy as np
 
 from kernels.engine.kernelcrop import kernel_sum
 from kernels.library.kernel_text import format_for_people as fmt
-from kernels.options import Options
+from kernels.options import EDGE_WORDS, Options
 from kernels.teaching.display import DISPLAY_WORDS
 from kernels.teaching.explain import ChannelExplanation, PixelExplanation
 
@@ -34,12 +34,6 @@ WHY_CORRELATE = (
 )
 CHANNEL_TITLES = {"gray": "Grey (luma)", "R": "Red", "G": "Green", "B": "Blue"}
 _CHANNEL_RGB = {"gray": (1, 1, 1), "R": (1, 0, 0), "G": (0, 1, 0), "B": (0, 0, 1)}
-_EDGE_VERBS = {
-    "extend": "copy of the edge pixel",
-    "wrap": "wrapped round from",
-    "mirror": "mirrored from",
-    "symmetric": "mirrored from",
-}
 
 
 @lru_cache(maxsize=4096)
@@ -299,8 +293,8 @@ def _tap(ch: ChannelExplanation, i: int, j: int, options: Options, channel: str,
         tap.origin_label = f"outside the image: the constant fill value {fmt(options.cval)}"
     elif (source[0], source[1]) != (vy, vx):
         tap.origin_note = f"from ({source[1]}, {source[0]})"
-        verb = _EDGE_VERBS.get(options.edge, "copied from")
-        tap.origin_label = f"outside the image: {verb} x {source[1]}, y {source[0]} ({options.edge})"
+        words = EDGE_WORDS[options.edge]
+        tap.origin_label = f"outside the image: {words.copied} x {source[1]}, y {source[0]} ({words.title})"
     return tap
 
 
