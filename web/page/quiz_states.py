@@ -14,7 +14,7 @@ import numpy as np
 from imaging.preview import psnr_db
 from kernels.library.presets import Preset
 from web.page.page_view import face_state
-from web.present.quiz_questions import WHICH_SIZE, WhichQuestion, find_question, which_question
+from web.present.quiz_questions import FIND_SIDE, WHICH_SIZE, WhichQuestion, find_question, which_question
 from web.query.state import State, parse_state
 from web.services.compute import Services
 from web.services.quiz_token import question_rng
@@ -71,6 +71,17 @@ class Comparison:
     @property
     def solved(self) -> bool:
         return self.mean is not None and self.mean < SOLVED_MEAN_DIFFERENCE
+
+    @property
+    def mismatch(self) -> str:
+        """Why the two cannot be compared, and what to change ("" when they can)."""
+        if self.difference is not None:
+            return ""
+        (yw, yh), (tw, th) = self.sizes
+        return (
+            f"your output is {yw}×{yh} pixels and the target {tw}×{th}: they can only be compared at the same "
+            f"size. Use a {FIND_SIDE}×{FIND_SIDE} kernel (or another edge mode than crop)"
+        )
 
     @property
     def scale(self) -> float:

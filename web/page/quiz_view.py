@@ -229,11 +229,7 @@ def build_find(services: Services, state: State, token: str, secret: bytes) -> F
         (width, height),
     )
     if result.mean is None:
-        (yw, yh), (tw, th) = result.sizes
-        view.mismatch = (
-            f"Your output is {yw}×{yh} pixels and the target {tw}×{th}: they can only be compared at the same "
-            "size. Use a 3×3 kernel (or another edge mode than crop)."
-        )
+        view.mismatch = result.mismatch[0].upper() + result.mismatch[1:] + "."
         return view
     view.difference_src = url_for("quiz.difference_picture", question=token, **state.to_query())
     view.mean = fmt(round(result.mean, 2))

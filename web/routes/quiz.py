@@ -117,8 +117,7 @@ def difference_picture() -> Response:
     def make() -> np.ndarray:
         result = compare(services(), state, hidden)
         if result.difference is None:
-            (yw, yh), (tw, th) = result.sizes
-            raise InputError("kernel", f"makes a {yw}×{yh} output; the target is {tw}×{th}, so they cannot be compared")
+            raise InputError("kernel", result.mismatch)
         return render(result.difference, "signed")
 
     return _png(etag_for("quiz-difference", token, state.cache_key()), make)
