@@ -13,11 +13,13 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from kernels import limits
 from kernels.library.kernel_text import format_for_people
+from kernels.library.kernel_tools import RANDOM_HIGH, RANDOM_LOW
 from kernels.options import EDGE_WORDS
 from kernels.teaching.display import DISPLAY_WORDS, SIGNED_COLOURS
 from web.page import drawing_view
 from web.page.fields import name_value
 from web.page.views import POINTING_JSON
+from web.query.kernel_form import MAX_GRID_SIDE
 from web.routes import api, frame, layer_routes, pages, quiz
 from web.routes.errors import register_error_handlers
 from web.services.budget import Budget
@@ -127,6 +129,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.globals["signed_colours"] = SIGNED_COLOURS
     app.jinja_env.globals["edge_words"] = EDGE_WORDS
     app.jinja_env.globals["display_words"] = DISPLAY_WORDS
+    app.jinja_env.globals["bounds"] = {  # the limits the page's controls and hints state
+        "repeat": limits.MAX_REPEAT,
+        "kernel_side": limits.MAX_KERNEL_SIDE,
+        "grid_side": MAX_GRID_SIDE,
+        "random": (RANDOM_LOW, RANDOM_HIGH),
+    }
     app.jinja_env.globals["name_value"] = name_value
     app.jinja_env.filters["num"] = format_for_people  # every number a person reads, one minus sign
     app.before_request(watch_client)

@@ -17,7 +17,7 @@ ODD = (
 FORM_FIELDS = ("k-0-0", "lw-1-0-0-0", "lb-1", "part", "img", "f", "map", "lread", "n", "format", "tool", "step")
 NAMES = sorted({*PAGE_PARAMS, *LAYER_PARAMS, *QUIZ_PARAMS, *FORM_FIELDS})
 
-APP = create_app({"TESTING": True, "RATELIMIT_ENABLED": False})
+APP = create_app({"TESTING": True})
 ROUTES = sorted(
     rule.rule
     for rule in APP.url_map.iter_rules()
@@ -30,9 +30,9 @@ def test_no_odd_value_of_any_parameter_is_a_server_error(route, caplog):
     client = APP.test_client()
     failures = []
     with caplog.at_level(logging.CRITICAL):
-        for name in NAMES:
-            for value in ODD:
-                status = client.get(route, query_string={name: value}).status_code
-                if status >= 500:
-                    failures.append((name, value[:8], status))
+        for n, (name, value) in enumerate((name, value) for name in NAMES for value in ODD):
+            visitor = {"REMOTE_ADDR": f"10.0.{n // 250}.{n % 250}"}  # each its own, so no rate limit answers first
+            status = client.get(route, query_string={name: value}, environ_base=visitor).status_code
+            if status >= 500:
+                failures.append((name, value[:8], status))
     assert failures == []

@@ -140,3 +140,14 @@ def test_the_displays_are_worded_once_in_the_menu_and_the_panel(client):
         assert f">{words.menu}</option>" in html.unescape(menu)
         rule = re.escape(words.rule).replace(re.escape("{v}"), "[0-9−.]+")  # the pointed pixel's raw value
         assert re.search(rule, html.unescape(page)), display
+
+
+def test_a_field_with_a_mistake_is_described_by_its_hint_and_its_message_in_one_attribute(client):
+    page = client.get("/?image=face&kernel=blur&repeat=99&stride=0&dilation=x&origin=9,9&edge=constant&cval=z")
+    fields = re.findall(r"<(?:input|select)\b[^>]*>", page.get_data(as_text=True))
+    named = [(re.search(r'\sid="([^"]+)"', f), f) for f in fields]
+    described = {found[1]: re.findall(r'aria-describedby="([^"]*)"', f) for found, f in named if found}
+    assert all(len(ids) <= 1 for ids in described.values())
+    for name in ("repeat", "stride", "dilation", "cval"):
+        assert described[name] == [f"{name}-hint err-{name}"], name
+    assert described["display"] == ["pixel-step"]  # no mistake: the hint alone

@@ -18,6 +18,8 @@ from flask import Flask, Response, current_app, g, has_request_context, request
 from flask_limiter import Limiter
 
 DEFAULTS = {
+    # Named, so that each app says it: Flask-Limiter's one limiter otherwise keeps the last app's setting.
+    "RATELIMIT_ENABLED": True,
     "UPLOAD_RATE_LIMIT": "60 per minute;600 per hour",
     "RENDER_RATE_LIMIT": "3000 per minute",
     "FRAME_RATE_LIMIT": "600 per second",
