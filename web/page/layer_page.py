@@ -20,9 +20,10 @@ from web.page.fields import Hashed, render_hashed
 from web.page.layer_view import LayerView, build_layer_view, page_carry
 from web.page.page_view import image_choices
 from web.page.regions import digests, hashes_text
-from web.page.views import LAYER_POINTING, LAYER_REGIONS
+from web.page.views import LAYER_REGIONS
 from web.query.layer_form import is_layer_field
 from web.query.layer_state import LayerState, parse_layer, read_layer
+from web.query.query_values import READABLE
 from web.services.compute import Services
 from web.services.layer_compute import layer_services
 
@@ -32,9 +33,6 @@ if TYPE_CHECKING:
 
 SHOWN_IN = (None, "layer")
 """The views that show the section: the full page and its embed."""
-REGIONS = {name: region.template for name, region in LAYER_REGIONS.items()}
-"""The section's regions, each the same partial on a whole page and in an answer."""
-POINTING = LAYER_POINTING
 
 
 def plan_layer(
@@ -57,7 +55,7 @@ def plan_layer(
                 layer_services().check(state)
             except InputError:
                 state = parse_layer({}, image)
-    extra = urlencode(state.to_query(), safe=",;:|/")
+    extra = urlencode(state.to_query(), safe=READABLE)
     return (page_query + "&" + extra if extra else page_query), state, errors
 
 
@@ -65,8 +63,8 @@ def render_layer(view: LayerView, sent: Mapping[str, str], regions: tuple[str, .
     """The section's regions (all, or those named): each one's HTML and its hash without the field values in
     ``sent`` (see :mod:`web.page.fields`)."""
     return {
-        region: render_hashed(lambda template=template: render_template(template, v=view), sent)
-        for region, template in REGIONS.items()
+        region: render_hashed(lambda template=layer.template: render_template(template, v=view), sent)
+        for region, layer in LAYER_REGIONS.items()
         if regions is None or region in regions
     }
 

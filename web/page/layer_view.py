@@ -28,6 +28,7 @@ from web.page.layer_code import code_items
 from web.present.panel import shade, text_colour_on
 from web.query.layer_form import MODE_TITLES, channel_word, mode_of
 from web.query.layer_state import LAYER_PARAMS, LayerState, Texts
+from web.query.query_values import READABLE, pair_text
 from web.services.layer_compute import LayerServices, map_of, scale_of
 
 MAP_TITLES = {"pre": "Before activation", "act": "After ReLU", "pool": "After pooling"}
@@ -167,7 +168,7 @@ class LayerView:
 
     @property
     def good_query(self) -> str:
-        return urlencode(self.state.to_query(), safe=",;:|/")
+        return urlencode(self.state.to_query(), safe=READABLE)
 
     @property
     def banks(self) -> list[tuple[str, str]]:
@@ -207,7 +208,7 @@ class LayerView:
         return SIGNED_COLOURS
 
     def pair(self, value: tuple[int, int]) -> str:
-        return str(value[0]) if value[0] == value[1] else f"{value[0]},{value[1]}"
+        return pair_text(value)
 
 
 def filter_titles(state: LayerState) -> list[str]:

@@ -10,6 +10,7 @@ from flask import url_for
 from web.page.compare_view import SUGGESTED as SUGGESTED_COMPARE
 from web.page.views import EMBED_SIZES, PAGE_VIEWS, POINTING, VIEW_TITLES
 from web.query.page_state import DEFAULT_SPEED, PageRequest, Selection
+from web.query.query_values import READABLE
 from web.query.state import State
 
 
@@ -43,7 +44,7 @@ def canonical_query(
         query["speed"] = str(request.speed)
     if request is not None and request.loop:
         query["loop"] = "1"
-    return urlencode(query, safe=",;/()|")  # readable: kernel=gaussian(7,1.5), compare=blur|sharpen
+    return urlencode(query, safe=READABLE)  # readable: kernel=gaussian(7,1.5), compare=blur|sharpen
 
 
 def embed_snippet(view: str, page_query: str) -> dict[str, str]:

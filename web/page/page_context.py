@@ -49,7 +49,7 @@ from web.query.page_state import (
     read_parts,
     read_selections,
 )
-from web.query.query_values import TRUE_TEXTS
+from web.query.query_values import TRUE_TEXTS, pair_text
 from web.query.quiz_params import QUIZ_PARAMS
 from web.query.state import CELL_NAME, DEFAULT_IMAGE, State, size_text
 from web.services.compute import Services
@@ -339,8 +339,8 @@ def option_texts(request: PageRequest, state: State) -> dict[str, str]:
         "cval": format_number(o.cval),
         "divisor": format_number(o.divisor),
         "offset": format_number(o.offset),
-        "stride": _pair(o.stride),
-        "dilation": _pair(o.dilation),
+        "stride": pair_text(o.stride),
+        "dilation": pair_text(o.dilation),
         "repeat": str(o.repeat),
         "origin": "" if o.origin is None else f"{o.origin[0]},{o.origin[1]}",
         "color": state.color,
@@ -357,7 +357,3 @@ def option_texts(request: PageRequest, state: State) -> dict[str, str]:
             elif name in submitted:
                 texts[name] = submitted[name]
     return texts
-
-
-def _pair(pair: tuple[int, int]) -> str:
-    return str(pair[0]) if pair[0] == pair[1] else f"{pair[0]},{pair[1]}"

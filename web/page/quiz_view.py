@@ -39,6 +39,7 @@ from web.page.quiz_states import (
 from web.page.views import KERNEL_REGIONS
 from web.present.quiz_questions import FIND_SIDE, tell
 from web.query.page_state import VIEWS, PageRequest
+from web.query.query_values import READABLE
 from web.query.quiz_params import LETTERS, MODES, QUIZ_PARAMS, QuizRequest, quiz_query
 from web.query.state import State
 from web.services.compute import Services
@@ -112,7 +113,7 @@ def add_quiz(services: Services, plan: PagePlan, context: PageContext) -> None:
         asks = {"inspect": "guess" if quiz.mode == "guess" else None}
         asks["quiz"] = quiz.mode if quiz.mode in ("which", "find") else None
         context.embeds = [
-            embed_snippet(view, urlencode([*kept, ("quiz", asks[view])] if asks.get(view) else kept, safe=",;/()|"))
+            embed_snippet(view, urlencode([*kept, ("quiz", asks[view])] if asks.get(view) else kept, safe=READABLE))
             for view in VIEWS
         ]
 

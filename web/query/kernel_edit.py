@@ -20,9 +20,9 @@ from kernels.library.kernel_text import format_number
 from kernels.library.presets import Preset
 from kernels.limits import MAX_KERNEL_SIDE
 from web.query.kernel_choice import KernelChoice, preset_named, transpose_partner
+from web.query.query_values import READABLE
 from web.query.state import State
 
-QUERY_SAFE = ",;/()"
 """Characters left as they are in permalinks written here (they are legal in a query and easier to read)."""
 
 LINKED_TOOLS: tuple[str, ...] = (*kernel_tools.SIMPLE_TOOLS, "randomise")
@@ -84,7 +84,7 @@ def apply_tool(
 
 def permalink_query(state: State) -> str:
     """``state.to_query()`` as a query string."""
-    return urlencode(state.to_query(), safe=QUERY_SAFE)
+    return urlencode(state.to_query(), safe=READABLE)
 
 
 def tool_result(state: State) -> dict:

@@ -40,7 +40,7 @@ from kernels.teaching.layer import (
     Layer,
 )
 from kernels.teaching.layer_explain import MAPS
-from web.query.query_values import TRUE_TEXTS
+from web.query.query_values import TRUE_TEXTS, pair_text
 from web.query.state import DEFAULT_IMAGE, State
 
 SETTING_PARAMS = ("layer", "filters", "bias", "groups", "act", "pool", "lstride", "ldilation", "ledge", "lsize")
@@ -119,7 +119,7 @@ class LayerState:
                 query[name] = value
         for name, pair in (("lstride", layer.stride), ("ldilation", layer.dilation)):
             if pair != (1, 1):
-                query[name] = str(pair[0]) if pair[0] == pair[1] else f"{pair[0]},{pair[1]}"
+                query[name] = pair_text(pair)
         if self.size != DEFAULT_LAYER_SIZE:
             query["lsize"] = str(self.size)
         return query

@@ -16,6 +16,10 @@ from collections.abc import Mapping
 from kernels.errors import InputError
 from kernels.library.kernel_text import parse_number
 
+READABLE = ",;:|/()"
+"""Characters a link leaves as they are, so that its kernels and fields read plainly: ``kernel=gaussian(7,1.5)``,
+``compare=blur|sharpen``, ``filters=-1,0,1;…:…``."""
+
 TRUE_TEXTS = frozenset({"1", "true", "on", "yes"})
 """What a checkbox or flag parameter may say for "on" (any case)."""
 _FALSE = {"0", "false", "off", "no"}
@@ -63,6 +67,11 @@ def read_integer(values: Mapping[str, str], name: str, low: int, high: int, defa
     if not low <= value <= high:
         raise InputError(name, f"must be a whole number from {low} to {high}", text)
     return value
+
+
+def pair_text(pair: tuple[int, int]) -> str:
+    """A (rows, columns) pair as a link writes it: ``n`` when both are n, else ``rows,columns``."""
+    return str(pair[0]) if pair[0] == pair[1] else f"{pair[0]},{pair[1]}"
 
 
 def read_pair(values: Mapping[str, str], name: str, high: int) -> tuple[int, int]:

@@ -21,7 +21,15 @@ from kernels.library.presets import Preset
 from kernels.options import COLORS, DISPLAYS, EDGE_MODES, OPS, Options
 from kernels.teaching.gradient import COMBINE_MODES, check_pair
 from web.query.kernel_choice import KernelChoice, parse_kernel_choice, transpose_partner
-from web.query.query_values import read_choice, read_flag, read_integer, read_number, read_origin, read_pair
+from web.query.query_values import (
+    pair_text,
+    read_choice,
+    read_flag,
+    read_integer,
+    read_number,
+    read_origin,
+    read_pair,
+)
 
 DEFAULT_IMAGE = "astronaut"
 DEFAULT_KERNEL = "sharpen"
@@ -120,7 +128,7 @@ class State:
         for name in ("stride", "dilation"):
             pair = getattr(o, name)
             if pair != getattr(d, name):
-                query[name] = str(pair[0]) if pair[0] == pair[1] else f"{pair[0]},{pair[1]}"
+                query[name] = pair_text(pair)
         if o.repeat != d.repeat:
             query["repeat"] = str(o.repeat)
         if self.color != DEFAULT_COLOR:

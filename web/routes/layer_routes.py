@@ -26,13 +26,15 @@ from kernels.errors import InputError
 from kernels.teaching.layer import pooled_shape, validate_layer
 from kernels.teaching.layer_explain import explain_pixel
 from web.page.layer_code import export_state
-from web.page.layer_page import POINTING, finish_layer, render_layer
+from web.page.layer_page import finish_layer, render_layer
 from web.page.layer_view import build_layer_view, filter_titles
 from web.page.page_context import build_context, plan_page
 from web.page.page_view import image_choices
 from web.page.regions import changed, digests, hashes_text, read_hashes, render_page
+from web.page.views import LAYER_POINTING
 from web.query.layer_form import LayerForm, is_layer_field, read_layer_form
 from web.query.layer_state import LAYER_PARAMS, LayerState, parse_layer
+from web.query.query_values import READABLE
 from web.query.state import DEFAULT_IMAGE, parse_state
 from web.routes.api import png_response
 from web.services.compute import etag_for
@@ -102,7 +104,7 @@ def api_layer() -> Response:
             "edge": layer.edge,
             "activation": layer.activation,
             "pool": layer.pool,
-            "query": urlencode(state.settings_query(), safe=",;:|/"),
+            "query": urlencode(state.settings_query(), safe=READABLE),
         },
         "shapes": {
             "pre": list(result.pre.shape),
@@ -187,7 +189,7 @@ def fragment() -> Response:
     if pointing:
         _known(args, ("part", "view"))
         view = build_layer_view(services, parse_layer(args, image), embed=embed, whole=False)
-        names: tuple[str, ...] | None = POINTING
+        names: tuple[str, ...] | None = LAYER_POINTING
     else:
         form = read_layer_form(args, image)
         view = build_layer_view(
@@ -212,7 +214,7 @@ def fragment() -> Response:
     )
     headers = {"Cache-Control": "no-store"}
     if not view.errors:
-        headers["X-Layer-Query"] = urlencode(view.query, safe=",;:|/")
+        headers["X-Layer-Query"] = urlencode(view.query, safe=READABLE)
     return Response(body, status=400 if view.errors else 200, headers=headers, mimetype="text/html")
 
 
@@ -229,7 +231,7 @@ def submit() -> Response | tuple[str, int]:
     if form.state is not None and not form.errors:
         query = {**page, **form.state.to_query(), **({"view": view_name} if view_name else {})}
         target = url_for("pages.embed" if view_name else "pages.index")
-        return redirect(target + "?" + urlencode(query, safe=",;:|/()") + "#layer", code=303)
+        return redirect(target + "?" + urlencode(query, safe=READABLE) + "#layer", code=303)
     page_args = {**page, **form.fallback.to_query(), **({"view": view_name} if view_name else {})}
     return _page_with(page_args, form)
 

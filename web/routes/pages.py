@@ -19,6 +19,7 @@ from web.page.page_context import PageContext, build_context, plan_page
 from web.page.pictures import keep_sources, kept_sources, picture_state
 from web.page.regions import HIDDEN, changed, digests, hashes_text, read_hashes, render_page, render_regions
 from web.query.page_state import FORM_PARAMS
+from web.query.query_values import READABLE
 from web.query.quiz_params import QUIZ_PARAMS
 from web.query.state import CELL_NAME, DEFAULT_IMAGE
 from web.routes.api import image_response, refuse_cross_site
@@ -135,7 +136,7 @@ def upload():
         return body, STATUS_BY_KIND.get(err.kind, 400)
     back["image"] = image_id
     target = "pages.embed" if "view" in back else "pages.index"
-    return redirect(url_for(target) + "?" + urlencode(back, safe=",;/"), code=303)
+    return redirect(url_for(target) + "?" + urlencode(back, safe=READABLE), code=303)
 
 
 @bp.get("/api/")
