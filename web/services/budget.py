@@ -122,21 +122,32 @@ def refuse_over_budget(
     """
     if total.seconds <= budget.seconds and total.peak_bytes <= budget.peak_bytes:
         return total
-    field, knobs = _knobs(calls, compared)
-    if total.seconds > budget.seconds:
-        what = f"about {total.seconds:.1f} s of computing; the limit is {budget.seconds:g} s a request"
+    raise too_expensive(total, budget, _knobs(calls, compared))
+
+
+Knob = tuple[float, str, str]
+"""A setting worth turning down: (its rough factor on the cost, its field, its name and value in words)."""
+
+
+def too_expensive(cost: Cost, budget: Budget, knobs: list[Knob]) -> InputError:
+    """The refusal of work over ``budget``: what it would take against the limit, and the settings worth turning
+    down, biggest effect first (at least one knob; the biggest names the field the message goes with)."""
+    ranked = sorted(knobs, key=lambda knob: -knob[0])
+    words = [knob[2] for knob in ranked]
+    settings = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+    if cost.seconds > budget.seconds:
+        what = f"about {cost.seconds:.1f} s of computing; the limit is {budget.seconds:g} s a request"
     else:
-        what = f"about {total.peak_bytes / 2**20:,.0f} MB of memory; the limit is {budget.peak_bytes / 2**20:,.0f} MB"
-    raise InputError(
-        field, f"is too much work for this server: it would take {what}. Turn down {knobs}", kind="too_expensive"
-    )
+        what = f"about {cost.peak_bytes / 2**20:,.0f} MB of memory; the limit is {budget.peak_bytes / 2**20:,.0f} MB"
+    rule = f"is too much work for this server: it would take {what}. Turn down {settings}."
+    return InputError(ranked[0][1], rule, kind="too_expensive")
 
 
-def _knobs(calls: list[tuple[tuple[int, ...], State]], compared: int) -> tuple[str, str]:
-    """The field to attach the message to, and the settings worth turning down, biggest effect first."""
+def _knobs(calls: list[tuple[tuple[int, ...], State]], compared: int) -> list[Knob]:
+    """The settings worth turning down for these calls (the request's own first)."""
     shape, state = calls[0]
     options: Options = state.options
-    knobs: list[tuple[float, str, str]] = []  # (rough factor, field, words)
+    knobs: list[Knob] = []
     kh, kw = state.kernel.shape
     if kh * kw > 25:
         knobs.append((kh * kw / 25, "kernel", f"the kernel size (now {kh}×{kw})"))
@@ -157,9 +168,4 @@ def _knobs(calls: list[tuple[tuple[int, ...], State]], compared: int) -> tuple[s
         )
     if compared:
         knobs.append((compared, "compare", f"the number of compared kernels (now {compared})"))
-    if not knobs:
-        return "kernel", "the kernel size or the working size"
-    knobs.sort(key=lambda knob: -knob[0])
-    words = [knob[2] for knob in knobs]
-    text = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
-    return knobs[0][1], text + "."
+    return knobs or [(1.0, "kernel", "the kernel size or the working size")]

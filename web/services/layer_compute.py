@@ -22,7 +22,7 @@ from kernels.errors import InputError
 from kernels.teaching.display import SIGNED_LUT
 from kernels.teaching.layer import Layer, LayerResult, filter_alone, layer_cost, run_layer, validate_layer
 from web.query.layer_state import DEFAULT_LAYER_SIZE, LayerState
-from web.services.budget import MODEL_MARGIN
+from web.services.budget import MODEL_MARGIN, Knob, too_expensive
 from web.services.client_gone import client_gone_check
 from web.services.compute import LRU, Services
 from web.services.rate_limits import note_computed
@@ -59,14 +59,7 @@ class LayerServices:
         cost = Cost(one.seconds * MODEL_MARGIN, one.peak_bytes)
         budget = self.services.budget
         if cost.seconds > budget.seconds or cost.peak_bytes > budget.peak_bytes:
-            field, knobs = _knobs(state, shape)
-            if cost.seconds > budget.seconds:
-                what = f"about {cost.seconds:.1f} s of computing; the limit is {budget.seconds:g} s a request"
-            else:
-                limit = budget.peak_bytes / 2**20
-                what = f"about {cost.peak_bytes / 2**20:,.0f} MB of memory; the limit is {limit:,.0f} MB"
-            rule = f"is too much work for this server: it would take {what}. Turn down {knobs}"
-            raise InputError(field, rule, kind="too_expensive")
+            raise too_expensive(cost, budget, _knobs(state, shape))
         return cost
 
     def _run(self, key: tuple, make: Callable[[], LayerResult], seconds: float) -> LayerResult:
@@ -144,8 +137,8 @@ def signed_picture(values: np.ndarray, scale: float) -> np.ndarray:
     return np.take(SIGNED_LUT, levels.astype(np.uint8), axis=0)
 
 
-def _knobs(state: LayerState, shape: tuple[int, ...]) -> tuple[str, str]:
-    """The field to attach a budget refusal to, and the settings to turn down, biggest effect first."""
+def _knobs(state: LayerState, shape: tuple[int, ...]) -> list[Knob]:
+    """The layer's settings worth turning down (those that make it costlier than the defaults; else the size)."""
     layer: Layer = state.layer
     height, width = shape[:2]
     kh, kw = layer.kernel_shape
@@ -154,10 +147,7 @@ def _knobs(state: LayerState, shape: tuple[int, ...]) -> tuple[str, str]:
         (layer.filters, "filters", f"the number of filters (now {layer.filters})"),
         (kh * kw / 9, "filters", f"the filter size (now {kh}×{kw})"),
     ]
-    worth = sorted((knob for knob in knobs if knob[0] > 1), key=lambda knob: -knob[0]) or knobs[:1]
-    words = [knob[2] for knob in worth]
-    text = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
-    return worth[0][1], text + "."
+    return [knob for knob in knobs if knob[0] > 1] or knobs[:1]
 
 
 def layer_services(app: Flask | None = None) -> LayerServices:
