@@ -1,6 +1,6 @@
 """Exports of a state, for ``GET /api/export`` and for the page's "Reproduce it in code" section.
 
-Both call :func:`export_state`, so the page shows exactly the text the API sends. Only the NumPy snippet is
+Both call :func:`export_of`, so the page shows exactly the text the API sends. Only the NumPy snippet is
 written into the page on every edit; the other formats are fetched from ``/api/export`` when their panel is
 opened (a 31×31 kernel makes each export 20–45 KB and up to 9 ms). An export reproduces
 one kernel's raw result. ``slot=N`` (handled by the route) exports ``compare[N]`` on its own. A combined
@@ -49,8 +49,8 @@ COMBINE_LINES = {
 }
 
 
-def export_state(services: Services, state: State, fmt: str) -> Export:
-    """The export of ``state`` in ``fmt``; InputError (field ``combine``) for a combined state."""
+def export_of(services: Services, state: State, format_name: str) -> Export:
+    """The export of ``state`` in ``format_name``; InputError (field ``combine``) for a combined state."""
     if state.combine is not None:
         raise InputError(
             "combine",
@@ -60,7 +60,7 @@ def export_state(services: Services, state: State, fmt: str) -> Export:
         )
     image = services.engine_input(state)
     return export(
-        fmt,
+        format_name,
         state.kernel,
         state.options,
         state.color,
@@ -104,11 +104,13 @@ def build_exports(services: Services, state: State) -> ExportsView:
     query = state.to_query()
     items = []
     try:
-        eager = export_state(services, state, EAGER_FORMAT)
-        for fmt in FORMATS:
-            href = url_for("api.export_state", **query, format=fmt)
-            item = ExportItem(fmt, FORMAT_TITLES[fmt], FORMAT_HINTS[fmt], "", href, FILENAMES[fmt])
-            if fmt == EAGER_FORMAT:
+        eager = export_of(services, state, EAGER_FORMAT)
+        for format_name in FORMATS:
+            href = url_for("api.export_state", **query, format=format_name)
+            item = ExportItem(
+                format_name, FORMAT_TITLES[format_name], FORMAT_HINTS[format_name], "", href, FILENAMES[format_name]
+            )
+            if format_name == EAGER_FORMAT:
                 item.text, item.notes = eager.text, eager.notes
             items.append(item)
     except InputError as err:

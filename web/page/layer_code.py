@@ -27,16 +27,16 @@ def export_names(state: LayerState, titles: Sequence[str]) -> dict:
     return {"texts": state.texts, "bias_texts": state.bias_texts, "titles": list(titles), "names": names}
 
 
-def export_state(state: LayerState, fmt: str, titles: Sequence[str]) -> LayerExport:
-    """The snippet in ``fmt`` for this state (InputError, field ``format``, for an unknown format)."""
-    return export_layer(fmt, state.layer, input_words(state), **export_names(state, titles))
+def layer_export_of(state: LayerState, format_name: str, titles: Sequence[str]) -> LayerExport:
+    """The snippet in ``format_name`` for this state (InputError, field ``format``, for an unknown format)."""
+    return export_layer(format_name, state.layer, input_words(state), **export_names(state, titles))
 
 
 def code_items(state: LayerState, titles: Sequence[str]) -> list[tuple[str, str, LayerExport | None, str]]:
     """(format, title, the snippet when written into the page, its address), NumPy first."""
     query = {"image": state.image, **state.settings_query()}
     items = []
-    for fmt in (WRITTEN, "pytorch"):
-        text = export_state(state, fmt, titles) if fmt == WRITTEN else None
-        items.append((fmt, TITLES[fmt], text, url_for("layer.export", **query, format=fmt)))
+    for format_name in (WRITTEN, "pytorch"):
+        text = layer_export_of(state, format_name, titles) if format_name == WRITTEN else None
+        items.append((format_name, TITLES[format_name], text, url_for("layer.export", **query, format=format_name)))
     return items

@@ -14,7 +14,7 @@ from kernels.engine import output_shape
 from kernels.errors import InputError
 from kernels.library.kernel_tools import MAX_SEED
 from kernels.library.presets import preset_to_json
-from web.page.export_view import export_state as export_code
+from web.page.export_view import export_of
 from web.page.spectrum_view import spectrum_json, spectrum_picture, spectrum_request
 from web.present.kernel_api import describe_kernel
 from web.query.kernel_edit import apply_tool, tool_result
@@ -217,7 +217,7 @@ def export_state() -> Response:
     ``slot=N`` exports ``compare[N]`` on its own; a combined state is refused (400, field ``combine``).
     """
     state = slot_state(extra=("format",))
-    exported = export_code(services(), state, request.args.get("format", ""))
+    exported = export_of(services(), state, request.args.get("format", ""))
     response = Response(exported.text, mimetype=exported.media_type)
     response.headers["Content-Disposition"] = f'inline; filename="{exported.filename}"'
     return response

@@ -25,7 +25,7 @@ from kernels import limits
 from kernels.errors import InputError
 from kernels.teaching.layer import pooled_shape, validate_layer
 from kernels.teaching.layer_explain import explain_pixel
-from web.page.layer_code import export_state
+from web.page.layer_code import layer_export_of
 from web.page.layer_page import finish_layer, render_layer
 from web.page.layer_view import build_layer_view, filter_titles
 from web.page.page_context import build_context, plan_page
@@ -166,7 +166,7 @@ def map_png() -> Response:
 def export() -> Response:
     """A snippet (``format=numpy`` or ``pytorch``) that reproduces the maps."""
     state = request_layer(extra=("format",))
-    exported = export_state(state, request.args.get("format", "").strip(), filter_titles(state))
+    exported = layer_export_of(state, request.args.get("format", "").strip(), filter_titles(state))
     response = Response(exported.text, mimetype="text/x-python")
     response.headers["Content-Disposition"] = f'inline; filename="{exported.filename}"'
     return response
