@@ -9,37 +9,16 @@ while a new picture loads. After the guess the panel is whole again, with how cl
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from flask import url_for
 
 from kernels.library.kernel_text import format_for_people as fmt
 from web.page.page_view import Figures, Mark
+from web.present.guess import GuessView
 from web.present.panel import Panel
 from web.query.quiz_params import QuizRequest
 
 KEPT_DATA = ("x", "y", "input-x", "input-y")
 """The panel's ``data-*`` values that stay while the answer is hidden: where the pixel is."""
-HIDDEN_NOTE = (
-    "Predict first: the products, their sum and the stored pixel are hidden, and so is this pixel in the "
-    "output picture (the pink square), until you check a guess."
-)
-
-
-@dataclass
-class GuessView:
-    """The guess box of a panel: the pixel asked about (x, y); before the guess what was typed (kept after a
-    mistake) and the mistake; after it the verdict ("Your guess 140; the sum is 148: off by 8."), how close
-    it was (``exact``, ``close`` or ``off``) and the stored pixel, in words."""
-
-    pixel: tuple[int, int]
-    revealed: bool
-    typed: str = ""
-    error: str = ""
-    verdict: str = ""
-    closeness: str = ""
-    stored: str = ""
-    note: str = HIDDEN_NOTE
 
 
 def apply_guess(region: Figures, quiz: QuizRequest, errors: dict[str, str]) -> None:

@@ -23,7 +23,7 @@ from kernels.teaching.display import DISPLAY_WORDS
 from kernels.teaching.explain import ChannelExplanation, PixelExplanation
 
 if TYPE_CHECKING:
-    from web.page.quiz_guess import GuessView
+    from web.present.guess import GuessView
 
 MAX_TABLE_TAPS = 81
 """Kernels with more taps than this (9×9) get a summary instead of the tap-by-tap table."""
