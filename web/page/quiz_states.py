@@ -89,7 +89,7 @@ class Comparison:
         return 0.0 if self.difference is None else float(np.abs(self.difference).max())
 
 
-def compare(services: Services, state: State, hidden: Preset) -> Comparison:
+def compare_with_target(services: Services, state: State, hidden: Preset) -> Comparison:
     """Run both kernels on the face (cached) and compare the pictures they make."""
     yours = services.output_pixels(face_state(state)).astype(np.float64)
     target = services.output_pixels(target_state(state, hidden)).astype(np.float64)

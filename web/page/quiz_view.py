@@ -29,7 +29,7 @@ from web.page.page_view import check_engine, face_state
 from web.page.quiz_guess import apply_guess
 from web.page.quiz_states import (
     SOLVED_MEAN_DIFFERENCE,
-    compare,
+    compare_with_target,
     hidden_preset,
     target_query,
     target_state,
@@ -220,7 +220,7 @@ class FindView:
 def build_find(services: Services, state: State, token: str, secret: bytes) -> FindView:
     """The learner's state against the target of a checked code."""
     hidden = hidden_preset(services.presets, secret, token)
-    result = compare(services, state, hidden)
+    result = compare_with_target(services, state, hidden)
     width, height = result.sizes[1]
     view = FindView(
         token,

@@ -23,7 +23,7 @@ from kernels import limits
 from kernels.errors import InputError
 from kernels.teaching.display import render
 from web.page.page_view import face_state
-from web.page.quiz_states import compare, hidden_preset, masked, target_state, which_for, which_state
+from web.page.quiz_states import compare_with_target, hidden_preset, masked, target_state, which_for, which_state
 from web.query.query_values import parse_int
 from web.query.quiz_params import QUESTION_RULE
 from web.query.state import State, parse_state
@@ -115,7 +115,7 @@ def difference_picture() -> Response:
     services().check_budget([face_state(state), target_state(state, hidden)])
 
     def make() -> np.ndarray:
-        result = compare(services(), state, hidden)
+        result = compare_with_target(services(), state, hidden)
         if result.difference is None:
             raise InputError("kernel", result.mismatch)
         return render(result.difference, "signed")
