@@ -4,6 +4,6 @@
 ``gimp`` write the snippets; ``layer_code`` writes the convolutional layer's NumPy and PyTorch code.
 """
 
-from kernels.exports.formats import FILENAMES, FORMATS, Export, export
+from kernels.exports.formats import FILENAMES, FORMAT_HINTS, FORMAT_TITLES, FORMATS, Export, export
 
-__all__ = ["FILENAMES", "FORMATS", "Export", "export"]
+__all__ = ["FILENAMES", "FORMATS", "FORMAT_HINTS", "FORMAT_TITLES", "Export", "export"]

@@ -39,6 +39,29 @@ FILENAMES: dict[str, str] = {
 }
 """The file name each format suggests."""
 
+FORMAT_TITLES: dict[str, str] = {
+    "json": "JSON",
+    "csv": "CSV",
+    "numpy": "NumPy",
+    "scipy": "SciPy",
+    "opencv": "OpenCV",
+    "pytorch": "PyTorch",
+    "imagemagick": "ImageMagick",
+    "gimp": "GIMP",
+}
+"""How each format is named to people."""
+FORMAT_HINTS: dict[str, str] = {
+    "json": "every setting and the kernel as written and as multiplied",
+    "csv": "the weights as multiplied, one row per line",
+    "numpy": "turns a float array image into result with NumPy alone",
+    "scipy": "scipy.ndimage.correlate or convolve",
+    "opencv": "cv2.filter2D",
+    "pytorch": "torch.nn.functional.conv2d",
+    "imagemagick": "a command line from input.png to output.png",
+    "gimp": "what to type into Filters › Generic › Convolution Matrix",
+}
+"""What each format holds, in a few words."""
+
 _NUMBER_LIST = re.compile(r"\[\s+(-?[0-9.eE+-]+(?:,\s+-?[0-9.eE+-]+)*)\s+\]")
 
 _NOMINAL_SHAPE = (limits.MAX_IMAGE_SIDE, limits.MAX_IMAGE_PIXELS // limits.MAX_IMAGE_SIDE)

@@ -16,13 +16,14 @@ import numpy as np
 
 from kernels.errors import InputError
 from kernels.exports.code import wrap_comment
+from kernels.exports.formats import FORMAT_TITLES
 from kernels.library.kernel_text import format_number
 from kernels.options import EDGE_WORDS
 from kernels.teaching.layer import Layer
 
 FORMATS = ("numpy", "pytorch")
 """Values of ``format`` for :func:`export_layer`."""
-TITLES = {"numpy": "NumPy", "pytorch": "PyTorch"}
+TITLES = {name: FORMAT_TITLES[name] for name in FORMATS}
 NUMPY_PAD_MODES = {"extend": "edge", "wrap": "wrap", "mirror": "reflect", "symmetric": "symmetric"}
 """``np.pad`` mode for each edge mode that reads a pixel past the border."""
 TORCH_PADDING_MODES = {"constant": "zeros", "extend": "replicate", "wrap": "circular", "mirror": "reflect"}

@@ -219,3 +219,9 @@ def test_gimp_says_which_edge_mode_it_has_no_border_for_in_the_apps_words(edge: 
     blur = np.ones((3, 3))  # kernel-crop rescales only a kernel whose sum is not 0
     text = export("gimp", blur, Options(edge=edge), "gray", "clamp", "x").text
     assert f"GIMP has no {edge} ({EDGE_WORDS[edge].past}) border" in text
+
+
+def test_every_format_has_its_title_hint_and_file_name_beside_it() -> None:
+    from kernels.exports import FILENAMES, FORMAT_HINTS, FORMAT_TITLES
+
+    assert list(FORMAT_TITLES) == list(FORMAT_HINTS) == list(FORMATS) and set(FILENAMES) == set(FORMATS)

@@ -17,30 +17,10 @@ from urllib.parse import urlencode
 from flask import url_for
 
 from kernels.errors import InputError
-from kernels.exports import FILENAMES, FORMATS, Export, export
+from kernels.exports import FILENAMES, FORMAT_HINTS, FORMAT_TITLES, FORMATS, Export, export
 from web.query.state import State
 from web.services.compute import Services
 
-FORMAT_TITLES = {
-    "json": "JSON",
-    "csv": "CSV",
-    "numpy": "NumPy",
-    "scipy": "SciPy",
-    "opencv": "OpenCV",
-    "pytorch": "PyTorch",
-    "imagemagick": "ImageMagick",
-    "gimp": "GIMP",
-}
-FORMAT_HINTS = {
-    "json": "every setting and the kernel as written and as multiplied",
-    "csv": "the weights as multiplied, one row per line",
-    "numpy": "turns a float array image into result with NumPy alone",
-    "scipy": "scipy.ndimage.correlate or convolve",
-    "opencv": "cv2.filter2D",
-    "pytorch": "torch.nn.functional.conv2d",
-    "imagemagick": "a command line from input.png to output.png",
-    "gimp": "what to type into Filters › Generic › Convolution Matrix",
-}
 EAGER_FORMAT = "numpy"
 """The format written into the page (and shown open); the others load when opened."""
 COMBINE_LINES = {
