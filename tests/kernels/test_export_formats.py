@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from kernels.engine import filter_image
 from kernels.errors import InputError
-from kernels.exports import FORMATS, export
+from kernels.exports import FILENAMES, FORMAT_HINTS, FORMAT_TITLES, FORMATS, export
 from kernels.exports.plan import write_kernel
 from kernels.options import EDGE_MODES, EDGE_WORDS, Options
 from tests.kernels.test_export_python import GRAY, KERNELS
@@ -222,6 +222,4 @@ def test_gimp_says_which_edge_mode_it_has_no_border_for_in_the_apps_words(edge: 
 
 
 def test_every_format_has_its_title_hint_and_file_name_beside_it() -> None:
-    from kernels.exports import FILENAMES, FORMAT_HINTS, FORMAT_TITLES
-
     assert list(FORMAT_TITLES) == list(FORMAT_HINTS) == list(FORMATS) and set(FILENAMES) == set(FORMATS)
