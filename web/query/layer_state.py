@@ -295,3 +295,27 @@ def read_layer(values: Mapping[str, str], errors: dict[str, str], image: str = D
                 break
             del kept[name]
     return parse_layer({}, image)
+
+
+READ_CHANNELS = "rgb"
+"""``lread``: the colour channel a one-grid filter's map reads, by its letter."""
+
+
+def read_map_choice(args: Mapping[str, str], layer: Layer) -> tuple[str, int, int | None]:
+    """Which map ``/api/layer.png`` draws: ``map`` (pre, act or pool; pre when absent), ``f`` (the filter's number,
+    from 1; the first when absent), ``lread`` (r, g or b, for a layer of one-grid filters). Returns (map, the
+    filter's index from 0, the channel's index or None)."""
+    which = args.get("map", "pre").strip() or "pre"
+    if which not in ("pre", "act", "pool"):
+        raise InputError("map", "must be one of pre, act, pool", which)
+    text = args.get("f", "1").strip() or "1"
+    if not re.fullmatch(r"\d{1,9}", text) or not 1 <= int(text) <= layer.filters:
+        raise InputError("f", f"must be a filter number from 1 to {layer.filters}", text)
+    read = args.get("lread", "").strip()
+    if not read:
+        return which, int(text) - 1, None
+    if read not in READ_CHANNELS or len(read) != 1:
+        raise InputError("lread", "must be r, g or b: the colour channel a one-grid filter reads", read)
+    if layer.in_channels != 1:
+        raise InputError("lread", "is for a layer of one-grid filters (groups=1): it reads one colour channel", read)
+    return which, int(text) - 1, READ_CHANNELS.index(read)

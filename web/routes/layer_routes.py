@@ -15,15 +15,12 @@ partials).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from urllib.parse import parse_qsl, urlencode
 
 from flask import Blueprint, Flask, Response, jsonify, redirect, render_template, request, url_for
 
-from kernels import limits
 from kernels.errors import InputError
-from kernels.teaching.layer import pooled_shape, validate_layer
 from kernels.teaching.layer_explain import explain_pixel
 from web.page.layer_code import layer_export_of
 from web.page.layer_page import finish_layer, render_layer
@@ -32,8 +29,9 @@ from web.page.page_context import build_context, plan_page
 from web.page.page_view import image_choices
 from web.page.regions import changed, digests, hashes_text, read_hashes, render_page
 from web.page.views import LAYER_POINTING
+from web.present.layer_api import check_layer_values, layer_json
 from web.query.layer_form import LayerForm, is_layer_field, read_layer_form
-from web.query.layer_state import LAYER_PARAMS, LayerState, parse_layer
+from web.query.layer_state import LAYER_PARAMS, LayerState, parse_layer, read_map_choice
 from web.query.query_values import READABLE
 from web.query.state import DEFAULT_IMAGE, parse_state
 from web.routes.api import png_response
@@ -44,7 +42,6 @@ from web.services.rate_limits import render_limit
 bp = Blueprint("layer", __name__)
 
 FIELD_IDS = {"layer": "layer-bank", "groups": "layer-mode", "filters": "layer-filters", "bias": "layer-filters"}
-READ_CHANNELS = "rgb"
 
 
 def _image(args: Mapping[str, str]) -> str:
@@ -77,45 +74,8 @@ def api_layer() -> Response:
     services = layer_services()
     picture = services.picture(state)
     services.check(state)
-    geometry = validate_layer(picture.shape, state.layer)
-    count, (h, w) = state.layer.filters, geometry.out_shape
-    ph, pw = pooled_shape((h, w)) if state.layer.pool != "none" else (0, 0)
-    values = count * (2 * h * w + ph * pw)
-    if values > limits.MAX_RAW_VALUES:
-        raise InputError(
-            "lsize",
-            f"/api/layer returns at most {limits.MAX_RAW_VALUES:,} values; this layer has {count} × (2 × {w}×{h} + "
-            f"{pw}×{ph}) = {values:,} (use a smaller lsize, a stride, fewer filters, or /api/layer.png)",
-            kind="too_large",
-        )
-    result = services.layer_result(state)
-    layer = state.layer
-    body = {
-        "image": state.image,
-        "size": state.size,
-        "input": {"shape": list(picture.shape), "color": state.color},
-        "parameters": {
-            "layer": state.bank,
-            "filters": layer.weights.tolist(),
-            "bias": layer.bias.tolist(),
-            "groups": layer.groups,
-            "stride": list(layer.stride),
-            "dilation": list(layer.dilation),
-            "edge": layer.edge,
-            "activation": layer.activation,
-            "pool": layer.pool,
-            "query": urlencode(state.settings_query(), safe=READABLE),
-        },
-        "shapes": {
-            "pre": list(result.pre.shape),
-            "act": list(result.act.shape),
-            "pooled": None if result.pooled is None else list(result.pooled.shape),
-        },
-        "pre": result.pre.tolist(),
-        "act": result.act.tolist(),
-        "pooled": None if result.pooled is None else result.pooled.tolist(),
-    }
-    return jsonify(body)
+    check_layer_values(picture.shape, state)
+    return jsonify(layer_json(state, picture, services.layer_result(state)))
 
 
 @bp.get("/api/layer/explain")
@@ -141,22 +101,7 @@ def api_explain() -> Response:
 def map_png() -> Response:
     """One filter's map as a PNG (cached, with an ETag)."""
     state = request_layer(extra=("map", "f", "lread"))
-    which = request.args.get("map", "pre").strip() or "pre"
-    if which not in ("pre", "act", "pool"):
-        raise InputError("map", "must be one of pre, act, pool", which)
-    text = request.args.get("f", "1").strip() or "1"
-    if not re.fullmatch(r"\d{1,9}", text) or not 1 <= int(text) <= state.layer.filters:
-        raise InputError("f", f"must be a filter number from 1 to {state.layer.filters}", text)
-    f = int(text) - 1
-    read = request.args.get("lread", "").strip()
-    channel = None
-    if read:
-        if read not in READ_CHANNELS or len(read) != 1:
-            raise InputError("lread", "must be r, g or b: the colour channel a one-grid filter reads", read)
-        if state.layer.in_channels != 1:
-            rule = "is for a layer of one-grid filters (groups=1): it reads one colour channel"
-            raise InputError("lread", rule, read)
-        channel = READ_CHANNELS.index(read)
+    which, f, channel = read_map_choice(request.args, state.layer)
     services = layer_services()
     key = (*state.key(), channel, f, which)
     return png_response(etag_for("layer-map", key), lambda: services.map_png(state, f, which, channel))
