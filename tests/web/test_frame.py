@@ -159,7 +159,7 @@ def test_a_bad_state_is_400_naming_its_field(client):
 
 def test_over_the_budget_is_422_before_decoding_or_computing(client, monkeypatch):
     monkeypatch.setattr("web.routes.frame.decode_frame", lambda *a: pytest.fail("the frame was decoded"))
-    monkeypatch.setattr("web.routes.frame.filter_image", lambda *a, **k: pytest.fail("the engine ran"))
+    monkeypatch.setattr("web.services.frame_work.filter_image", lambda *a, **k: pytest.fail("the engine ran"))
     answer = post_frame(client, camera_frame(), "kernel=box(63)&dilation=32&repeat=10&color=rgb")
     assert answer.status_code == 422
     body = answer.get_json()
