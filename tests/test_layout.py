@@ -160,3 +160,16 @@ def test_the_architecture_page_has_a_line_for_every_module():
             listed.add(row[1] if "/" in row[1] else section + row[1])
     modules = {str(path.relative_to(ROOT)) for path in MODULES.values()} - {"web/__init__.py"}
     assert (modules - listed, listed - modules) == (set(), set())
+
+
+def test_the_web_half_and_imaging_enter_the_engine_by_its_door():
+    # kernels.engine and its cost model; the other modules of kernels/engine are its own parts.
+    door = {"kernels.engine", "kernels.engine.cost"}
+    past = {
+        (module, name)
+        for module, imported in IMPORTS.items()
+        if module.split(".")[0] in ("web", "imaging")
+        for name in imported
+        if name.startswith("kernels.engine.") and name not in door
+    }
+    assert past == set()

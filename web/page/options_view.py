@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kernels.engine.kernelcrop import kernel_sum
+from kernels.engine import kernel_sum
 from kernels.errors import InputError
 from kernels.options import Options
 from kernels.teaching.display import SIGNED_COLOURS

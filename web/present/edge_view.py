@@ -12,8 +12,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from kernels.engine import plan_passes
-from kernels.engine.padding import INDEX_MODES, pad, source_index
+from kernels.engine import INDEX_MODES, pad, plan_passes, source_index
 from kernels.options import EDGE_MODES, EDGE_WORDS, Options
 from web.present.panel import fmt, shade
 

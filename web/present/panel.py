@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
-from kernels.engine.kernelcrop import kernel_sum
+from kernels.engine import kernel_sum
 from kernels.library.kernel_text import format_for_people as fmt
 from kernels.options import EDGE_WORDS, Options
 from kernels.teaching.display import DISPLAY_WORDS

@@ -16,8 +16,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 
+from kernels.engine import on_this_thread
 from kernels.engine.cost import Cost, filter_cost
-from kernels.engine.workers import on_this_thread
 from kernels.errors import InputError
 from kernels.options import Options
 from web.query.state import DEFAULT_SIZE, State, size_text
