@@ -23,7 +23,7 @@ from urllib.parse import urlencode
 
 from kernels.errors import InputError
 from kernels.library.kernel_text import parse_number
-from web.query.query_values import TRUE_TEXTS
+from web.query.query_values import READABLE, TRUE_TEXTS
 
 MODES: tuple[str, ...] = ("guess", "which", "find")
 QUIZ_PARAMS: tuple[str, ...] = ("quiz", "question", "pick", "guess", "guessed", "next")
@@ -122,4 +122,4 @@ def quiz_query(quiz: QuizRequest, pixel: tuple[int, int] | None) -> str:
         query["pick"] = LETTERS[quiz.pick]
     if pixel is not None and quiz.guess_for(pixel) is not None:
         query["guess"] = quiz.guess_text
-    return "&" + urlencode(query, safe="/")
+    return "&" + urlencode(query, safe=READABLE)
