@@ -19,7 +19,7 @@ from kernels.errors import InputError
 from web.page.fields import Hashed, render_hashed
 from web.page.layer_view import LayerView, build_layer_view, page_carry
 from web.page.page_view import image_choices
-from web.page.regions import digests, hashes_text
+from web.page.regions import digests, hashes_text, html_of
 from web.page.views import LAYER_REGIONS
 from web.query.layer_form import is_layer_field
 from web.query.layer_state import LayerState, parse_layer, read_layer
@@ -75,7 +75,7 @@ def finish_layer(context: PageContext, view: LayerView, page_query: str) -> None
     if view.embed:
         view.images = image_choices(layer_services().services, view.state.image)
     regions = render_layer(view, request.args.to_dict(flat=True))
-    view.html = {region: hashed.html for region, hashed in regions.items()}
+    view.html = html_of(regions)
     view.hashes = hashes_text(digests(regions))
     context.layer = view
 

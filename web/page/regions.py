@@ -47,7 +47,7 @@ def render_page(context: PageContext, sent: Mapping[str, str]) -> tuple[str, int
     # The page's fields hold its address's values (the selected pixels included) unless something else was typed.
     shown = dict(parse_qsl(urlsplit(context.page_url).query)) | dict(sent)
     regions = render_regions(context, shown)
-    html = nest_regions({region: hashed.html for region, hashed in regions.items()})
+    html = nest_regions(html_of(regions))
     return render_template(template, c=context, r=html, region_hashes=hashes_text(digests(regions))), context.status
 
 
@@ -62,6 +62,11 @@ def nest_regions(regions: Mapping[str, Markup]) -> dict[str, Markup]:
                 raise LookupError(f"the region {outer!r} has no place for {inner!r}")
             nested[outer] = Markup(str(nested[outer]).replace(place, str(nested[inner]), 1))  # both are safe
     return nested
+
+
+def html_of(regions: Mapping[str, Hashed]) -> dict[str, Markup]:
+    """Each region's HTML, by region id."""
+    return {region: hashed.html for region, hashed in regions.items()}
 
 
 def digests(regions: Mapping[str, Hashed]) -> dict[str, str]:

@@ -266,7 +266,7 @@ def _channel(ch: ChannelExplanation, options: Options, display: str, vys: list[i
         stored_swatch=swatch,
         clipped=bool(ch.clipped),
         clip_note=_clip_note(float(ch.value), display) if ch.clipped else "",
-        display_note=_display_note(float(ch.value), display),
+        display_note=_display_rule(display, fmt(float(ch.value))),
     )
 
 
@@ -332,12 +332,9 @@ def _value_steps(options: Options, ch: ChannelExplanation, scale: float) -> str:
     return "the sum " + ", ".join(parts)
 
 
-def _display_note(value: float, display: str) -> str:
-    return DISPLAY_WORDS[display].rule.format(v=fmt(value)) if display in DISPLAY_WORDS else ""
-
-
-def _display_rule(display: str) -> str:
-    return DISPLAY_WORDS[display].rule.format(v="value") if display in DISPLAY_WORDS else ""
+def _display_rule(display: str, value: str = "value") -> str:
+    """What the display does to a raw value, written ``value`` (or the number given)."""
+    return DISPLAY_WORDS[display].rule.format(v=value) if display in DISPLAY_WORDS else ""
 
 
 def _clip_note(value: float, display: str) -> str:
